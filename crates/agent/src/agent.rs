@@ -1,0 +1,45 @@
+//! What a domain agent plugs into the runtime.
+
+use cst_protocol::bus::{Counter, Event};
+
+use crate::Publisher;
+
+/// A domain agent. The runtime owns the loop and calls these hooks; each returns quickly
+/// or hands long work to its own task, so heartbeats never stall.
+pub trait Agent {
+    /// Topics to receive; events on them arrive through [`Agent::on_event`].
+    fn topics(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Called once after the handshake, before Ready is sent. Catch up from the store here:
+    /// events that went by while the agent was down are not replayed.
+    fn start(&mut self, _bus: &Publisher) -> impl Future<Output = Result<(), String>> {
+        async { Ok(()) }
+    }
+
+    fn on_event(&mut self, _event: Event, _bus: &Publisher) -> impl Future<Output = ()> {
+        async {}
+    }
+
+    /// `cst run-now AGENT`: do the periodic work now. Returns what was done.
+    fn run_now(&mut self, _bus: &Publisher) -> impl Future<Output = String> {
+        async { "this agent has no periodic work".to_string() }
+    }
+
+    /// The configuration file changed (`cst reload`); the new config is already validated.
+    fn reload(&mut self, _config: &cst_config::Config) -> String {
+        "configuration reloaded".to_string()
+    }
+
+    /// Domain counters, sent with every heartbeat beside the runtime's own.
+    fn counters(&self) -> Vec<Counter> {
+        Vec::new()
+    }
+}
+
+/// An agent with no domain work: it runs the runtime only, and says so when asked to run.
+#[derive(Debug, Default)]
+pub struct Idle;
+
+impl Agent for Idle {}

@@ -1,0 +1,105 @@
+//! The agent's end of the bus: handshake, then a reader and a writer task.
+
+use std::{
+    path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use cst_protocol::{
+    FrameCodec, PROTOCOL_VERSION,
+    bus::{AgentFrame, Event, Hello, SupervisorFrame, Welcome},
+    socket,
+};
+use futures::{SinkExt, StreamExt};
+use cst_protocol::socket::Half;
+use tokio::sync::mpsc;
+use tokio_util::codec::{FramedRead, FramedWrite};
+
+use crate::RuntimeError;
+
+
+pub type BusReader = FramedRead<Half, FrameCodec<SupervisorFrame, AgentFrame>>;
+pub type BusWriter = FramedWrite<Half, FrameCodec<SupervisorFrame, AgentFrame>>;
+
+/// Connects to `bus.sock` and completes the handshake.
+pub async fn connect(
+    path: &Path,
+    agent: &str,
+    timeout: Duration,
+) -> Result<(BusReader, BusWriter, Welcome), RuntimeError> {
+    let stream = socket::connect(path).await?;
+    let (recv, send) = socket::split(stream);
+    let mut reader = FramedRead::new(recv, FrameCodec::new());
+    let mut writer = FramedWrite::new(send, FrameCodec::new());
+    writer
+        .send(AgentFrame::Hello(Hello {
+            protocol_version: PROTOCOL_VERSION,
+            agent: agent.to_string(),
+            pid: std::process::id(),
+        }))
+        .await?;
+    let reply = tokio::time::timeout(timeout, reader.next())
+        .await
+        .map_err(|_| RuntimeError::HandshakeTimeout(timeout.as_millis() as u64))?;
+    match reply.transpose()? {
+        Some(SupervisorFrame::Welcome(w)) => Ok((reader, writer, w)),
+        Some(SupervisorFrame::Rejected(r)) => Err(RuntimeError::Rejected(r.reason)),
+        Some(other) => Err(RuntimeError::Unexpected(format!("{other:?}"))),
+        None => Err(RuntimeError::SupervisorGone),
+    }
+}
+
+/// Sends frames to the supervisor from anywhere in the agent; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Publisher {
+    tx: mpsc::UnboundedSender<AgentFrame>,
+    published: Arc<AtomicU64>,
+}
+
+impl Publisher {
+    /// Spawns the writer task; it ends when every `Publisher` is dropped or the socket fails.
+    pub fn spawn(mut writer: BusWriter) -> (Self, tokio::task::JoinHandle<Result<(), RuntimeError>>) {
+        let (tx, mut rx) = mpsc::unbounded_channel::<AgentFrame>();
+        let task = tokio::spawn(async move {
+            while let Some(frame) = rx.recv().await {
+                writer.feed(frame).await?;
+                // Batch whatever is already queued into one flush.
+                while let Ok(frame) = rx.try_recv() {
+                    writer.feed(frame).await?;
+                }
+                writer.flush().await?;
+            }
+            Ok(())
+        });
+        let publisher = Self {
+            tx,
+            published: Arc::new(AtomicU64::new(0)),
+        };
+        (publisher, task)
+    }
+
+    pub(crate) fn send(&self, frame: AgentFrame) -> Result<(), RuntimeError> {
+        self.tx.send(frame).map_err(|_| RuntimeError::SupervisorGone)
+    }
+
+    /// Announces that an artifact in the store changed. The store is the truth: publish only
+    /// after the write committed.
+    pub fn publish(&self, topic: &str, key: &str, version: u64) -> Result<(), RuntimeError> {
+        self.send(AgentFrame::Publish(Event {
+            topic: topic.to_string(),
+            key: key.to_string(),
+            version,
+            source: String::new(),
+        }))?;
+        self.published.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    pub fn published(&self) -> u64 {
+        self.published.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,150 @@
+//! The agent loop: handshake, start hook, Ready, then heartbeats, commands and events until
+//! a Shutdown frame, SIGTERM/SIGINT, or the supervisor going away.
+
+use std::{path::PathBuf, time::Duration};
+
+use cst_config::{Config, Home};
+use cst_protocol::bus::{
+    AgentFrame, Command, CommandAck, CommandKind, Counter, Heartbeat, Ready, Subscribe,
+    SupervisorFrame,
+};
+use futures::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::{Agent, Publisher, RuntimeError, bus};
+
+/// Where the agent runs: its name, its home, and the config file it was started with.
+#[derive(Debug, Clone)]
+pub struct AgentEnv {
+    pub name: String,
+    pub home: Home,
+    pub config_path: Option<PathBuf>,
+}
+
+impl AgentEnv {
+    pub fn load_config(&self) -> Result<Config, RuntimeError> {
+        Ok(cst_config::load(&self.home, self.config_path.as_deref())?)
+    }
+}
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Counts kept by the runtime itself and sent with every heartbeat.
+#[derive(Debug, Default)]
+struct Counts {
+    heartbeats: u64,
+    events_received: u64,
+    commands: u64,
+}
+
+/// Runs `agent` until it is told to stop. Returns `Ok` on a requested stop.
+pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeError> {
+    let config = env.load_config()?;
+    let (mut reader, writer, welcome) =
+        bus::connect(&env.home.bus_socket(), &env.name, HANDSHAKE_TIMEOUT).await?;
+    let (publisher, mut writer_task) = Publisher::spawn(writer);
+    tracing::debug!(agent = %env.name, "handshake done");
+
+    let topics = agent.topics();
+    if !topics.is_empty() {
+        publisher.send(AgentFrame::Subscribe(Subscribe { topics }))?;
+    }
+    agent
+        .start(&publisher)
+        .await
+        .map_err(|e| RuntimeError::Unexpected(format!("start failed: {e}")))?;
+    publisher.send(AgentFrame::Ready(Ready {}))?;
+    tracing::info!(agent = %env.name, pid = std::process::id(), "ready");
+
+    let mut sigterm = signal(SignalKind::terminate()).map_err(RuntimeError::Signal)?;
+    let mut sigint = signal(SignalKind::interrupt()).map_err(RuntimeError::Signal)?;
+    let interval = Duration::from_millis(welcome.heartbeat_interval_ms.max(1));
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut counts = Counts::default();
+    let _ = config; // Domain agents read their sections here in later versions.
+
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {
+                counts.heartbeats += 1;
+                let counters = heartbeat_counters(&counts, &publisher, &agent);
+                publisher.send(AgentFrame::Heartbeat(Heartbeat { seq: counts.heartbeats, counters }))?;
+            }
+            frame = reader.next() => match frame.transpose()? {
+                None => return Err(RuntimeError::SupervisorGone),
+                Some(SupervisorFrame::Command(cmd)) => {
+                    counts.commands += 1;
+                    if handle_command(&env, &mut agent, &publisher, cmd).await? {
+                        break;
+                    }
+                }
+                Some(SupervisorFrame::Event(event)) => {
+                    counts.events_received += 1;
+                    agent.on_event(event, &publisher).await;
+                }
+                Some(SupervisorFrame::Pong(_)) => {}
+                Some(other @ (SupervisorFrame::Welcome(_) | SupervisorFrame::Rejected(_))) => {
+                    return Err(RuntimeError::Unexpected(format!("{other:?}")));
+                }
+            },
+            _ = sigterm.recv() => { tracing::info!(agent = %env.name, "SIGTERM: stopping"); break; }
+            _ = sigint.recv() => { tracing::info!(agent = %env.name, "SIGINT: stopping"); break; }
+            res = &mut writer_task => {
+                return match res {
+                    Ok(Err(e)) => Err(e),
+                    _ => Err(RuntimeError::SupervisorGone),
+                };
+            }
+        }
+    }
+    // Let the ack (if any) reach the supervisor before the socket closes.
+    drop(publisher);
+    let _ = tokio::time::timeout(Duration::from_secs(1), writer_task).await;
+    tracing::info!(agent = %env.name, "stopped");
+    Ok(())
+}
+
+/// Handles one command; returns true when the agent must stop.
+async fn handle_command(
+    env: &AgentEnv,
+    agent: &mut impl Agent,
+    publisher: &Publisher,
+    cmd: Command,
+) -> Result<bool, RuntimeError> {
+    tracing::info!(agent = %env.name, command = cmd.kind.as_str(), id = cmd.id, "command");
+    let (outcome, stop) = match cmd.kind {
+        CommandKind::Shutdown => ("stopping".to_string(), true),
+        CommandKind::RunNow => (agent.run_now(publisher).await, false),
+        CommandKind::ReloadConfig => match env.load_config() {
+            Ok(config) => (agent.reload(&config), false),
+            Err(e) => {
+                tracing::warn!(agent = %env.name, error = %e, "reload refused; keeping the running configuration");
+                (format!("reload refused, still running the previous configuration: {e}"), false)
+            }
+        },
+    };
+    publisher.send(AgentFrame::CommandAck(CommandAck {
+        id: cmd.id,
+        outcome,
+    }))?;
+    Ok(stop)
+}
+
+fn heartbeat_counters(counts: &Counts, publisher: &Publisher, agent: &impl Agent) -> Vec<Counter> {
+    let own = [
+        ("heartbeats_sent", counts.heartbeats),
+        ("events_received", counts.events_received),
+        ("events_published", publisher.published()),
+        ("commands_handled", counts.commands),
+    ];
+    let mut counters: Vec<Counter> = own
+        .into_iter()
+        .map(|(name, value)| Counter {
+            name: name.to_string(),
+            value,
+        })
+        .collect();
+    counters.extend(agent.counters());
+    counters
+}

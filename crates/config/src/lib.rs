@@ -1,0 +1,20 @@
+//! Where everything lives and how the service is configured.
+//!
+//! - [`home`]: every path derives from one home directory (`--home` or `CST_HOME`).
+//! - [`raw`]: the configuration exactly as written (serde, `deny_unknown_fields`).
+//! - [`validate`]: raw → [`Config`], collecting every error at once.
+//! - [`load`]: default.toml ← user file ← `CST_*` environment, then validation.
+//! - [`error`]: [`ConfigError`].
+
+pub mod error;
+pub mod home;
+pub mod load;
+pub mod raw;
+pub mod validate;
+
+pub use error::ConfigError;
+pub use home::Home;
+pub use load::{DEFAULT_TOML, load};
+pub use validate::{
+    AgentSpec, BreakerConfig, Config, HealthConfig, LogConfig, RestartConfig, SupervisorConfig,
+};

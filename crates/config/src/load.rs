@@ -1,0 +1,115 @@
+//! Layering: built-in defaults ← user file ← environment, then validation.
+
+use std::path::Path;
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
+
+use crate::{Config, ConfigError, Home, raw::RawConfig};
+
+/// `config/default.toml`, compiled in: the defaults and the documentation are one file.
+pub const DEFAULT_TOML: &str = include_str!("../../../config/default.toml");
+
+/// Loads the configuration for `home`: `explicit` if given (it must exist), else
+/// `HOME/config.toml` if present; then `CST_<SECTION>__<KEY>` environment overrides.
+pub fn load(home: &Home, explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Toml::string(DEFAULT_TOML));
+    match explicit {
+        Some(path) if !path.exists() => {
+            return Err(ConfigError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Some(path) => figment = figment.merge(Toml::file_exact(path)),
+        None if home.config_file().exists() => {
+            figment = figment.merge(Toml::file_exact(home.config_file()))
+        }
+        None => {}
+    }
+    // Only keys with a level separator: CST_HOME, CST_AGENT and friends are not config.
+    let env = Env::prefixed("CST_")
+        .filter(|key| key.as_str().contains("__"))
+        .split("__");
+    let raw: RawConfig = figment.merge(env).extract().map_err(Box::new)?;
+    Config::validate(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, text: &str) -> std::path::PathBuf {
+        let path = dir.join("user.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn defaults_load_and_validate() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = load(&Home::new(dir.path()), None).unwrap();
+        assert_eq!(cfg.agents.len(), 8);
+        assert_eq!(cfg.supervisor.breaker.max_crashes, 5);
+        assert_eq!(cfg.supervisor.missed_heartbeats, 3);
+    }
+
+    #[test]
+    fn user_file_overrides_a_subset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "[supervisor]\nheartbeat_interval_ms = 250\n");
+        let cfg = load(&Home::new(dir.path()), Some(&path)).unwrap();
+        assert_eq!(cfg.supervisor.heartbeat_interval.as_millis(), 250);
+        assert_eq!(cfg.supervisor.startup_timeout.as_millis(), 10_000);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "[supervisor]\nheartbeat_intervall_ms = 250\n");
+        let err = load(&Home::new(dir.path()), Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("heartbeat_intervall_ms"), "{err}");
+    }
+
+    #[test]
+    fn missing_explicit_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = load(&Home::new(dir.path()), Some(&dir.path().join("nope.toml"))).unwrap_err();
+        assert!(matches!(err, ConfigError::Missing { .. }));
+    }
+
+    #[test]
+    fn every_invalid_value_is_reported_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "[supervisor]\nheartbeat_interval_ms = 0\nmissed_heartbeats = 0\n\
+             [supervisor.restart]\nmin_delay_ms = 900\nmax_delay_ms = 100\n\
+             [agents.trader]\nenabled = true\ncommand = []\n",
+        );
+        let ConfigError::Invalid(errors) = load(&Home::new(dir.path()), Some(&path)).unwrap_err()
+        else {
+            panic!("expected validation errors");
+        };
+        let all = errors.join("\n");
+        for key in ["heartbeat_interval_ms", "missed_heartbeats", "min_delay_ms", "trader"] {
+            assert!(all.contains(key), "{key} not reported in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn environment_overrides_file() {
+        // Figment's env provider reads the process environment; use a key no other test sets.
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "[logs]\nkeep_files = 2\n");
+        // SAFETY-free: tests in this crate run in threads, so touch one unique variable only.
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CST_LOGS__KEEP_FILES", "7");
+            jail.set_env("CST_HOME", "/ignored/not/config");
+            let cfg = load(&Home::new(dir.path()), Some(&path)).unwrap();
+            assert_eq!(cfg.logs.keep_files, 7);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,235 @@
+//! The validated runtime configuration: durations instead of integers, agents in start
+//! order, and every problem of the raw file reported together.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use cst_protocol::AGENTS;
+
+use crate::{
+    ConfigError,
+    raw::{RawConfig, RawRestart},
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub supervisor: SupervisorConfig,
+    pub logs: LogConfig,
+    pub health: HealthConfig,
+    /// All eight agents, in start order.
+    pub agents: Vec<AgentSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupervisorConfig {
+    pub startup_timeout: Duration,
+    pub heartbeat_interval: Duration,
+    pub missed_heartbeats: u32,
+    pub stop_grace: Duration,
+    pub term_timeout: Duration,
+    pub sample_interval: Duration,
+    pub restart: RestartConfig,
+    pub breaker: BreakerConfig,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestartConfig {
+    pub min_delay: Duration,
+    pub max_delay: Duration,
+    pub factor: f32,
+    pub jitter: bool,
+    pub healthy_reset: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakerConfig {
+    pub max_crashes: u32,
+    pub window: Duration,
+    pub cooldown: Duration,
+    pub max_cooldown: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogConfig {
+    pub level: String,
+    pub max_file_bytes: u64,
+    pub keep_files: u32,
+    pub queue_lines: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthConfig {
+    pub tcp_addr: Option<SocketAddr>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentSpec {
+    pub name: String,
+    pub enabled: bool,
+    /// `None`: the `cst-<name>` binary next to the `cst` executable.
+    pub command: Option<Vec<String>>,
+}
+
+impl AgentSpec {
+    /// The argv to start this agent, given the directory of the `cst` executable.
+    pub fn argv(&self, bin_dir: &std::path::Path) -> Vec<String> {
+        match &self.command {
+            Some(argv) => argv.clone(),
+            None => vec![
+                bin_dir
+                    .join(format!("cst-{}", self.name))
+                    .to_string_lossy()
+                    .into_owned(),
+            ],
+        }
+    }
+
+    pub fn binary(&self, bin_dir: &std::path::Path) -> PathBuf {
+        PathBuf::from(&self.argv(bin_dir)[0])
+    }
+}
+
+const fn ms(v: u64) -> Duration {
+    Duration::from_millis(v)
+}
+const fn secs(v: u64) -> Duration {
+    Duration::from_secs(v)
+}
+
+impl Config {
+    pub fn validate(raw: RawConfig) -> Result<Config, ConfigError> {
+        let mut errors = Vec::new();
+        let mut check = |ok: bool, msg: String| {
+            if !ok {
+                errors.push(msg);
+            }
+        };
+        let s = &raw.supervisor;
+        check(
+            s.heartbeat_interval_ms >= 10,
+            format!("supervisor.heartbeat_interval_ms must be at least 10, got {}", s.heartbeat_interval_ms),
+        );
+        check(
+            s.missed_heartbeats >= 1,
+            "supervisor.missed_heartbeats must be at least 1, got 0".to_string(),
+        );
+        check(
+            s.startup_timeout_ms >= 100,
+            format!("supervisor.startup_timeout_ms must be at least 100, got {}", s.startup_timeout_ms),
+        );
+        check(
+            s.sample_interval_ms >= 100,
+            format!("supervisor.sample_interval_ms must be at least 100, got {}", s.sample_interval_ms),
+        );
+        check_restart(&s.restart, &mut check);
+        let b = &s.breaker;
+        check(
+            b.max_crashes >= 1,
+            "supervisor.breaker.max_crashes must be at least 1, got 0".to_string(),
+        );
+        check(b.window_s >= 1, "supervisor.breaker.window_s must be at least 1".to_string());
+        check(
+            b.cooldown_s >= 1 && b.cooldown_s <= b.max_cooldown_s,
+            format!(
+                "supervisor.breaker.cooldown_s ({}) must be at least 1 and at most max_cooldown_s ({})",
+                b.cooldown_s, b.max_cooldown_s
+            ),
+        );
+        let l = &raw.logs;
+        check(
+            l.max_file_bytes >= 4096,
+            format!("logs.max_file_bytes must be at least 4096, got {}", l.max_file_bytes),
+        );
+        check(l.queue_lines >= 1, "logs.queue_lines must be at least 1".to_string());
+
+        let tcp_addr = match raw.health.tcp_addr.trim() {
+            "" => None,
+            text => match text.parse::<SocketAddr>() {
+                Ok(addr) if addr.ip().is_loopback() => Some(addr),
+                Ok(addr) => {
+                    check(false, format!("health.tcp_addr {addr} is not a loopback address: use 127.0.0.1:PORT"));
+                    None
+                }
+                Err(e) => {
+                    check(false, format!("health.tcp_addr {text:?} is not HOST:PORT ({e})"));
+                    None
+                }
+            },
+        };
+
+        for name in raw.agents.keys() {
+            check(
+                AGENTS.contains(&name.as_str()),
+                format!("agents.{name}: no such agent (known: {})", AGENTS.join(", ")),
+            );
+        }
+        let mut agents = Vec::new();
+        for name in AGENTS {
+            match raw.agents.get(name) {
+                None => check(false, format!("agents.{name} is missing")),
+                Some(a) => {
+                    if a.command.first().is_some_and(|c| c.trim().is_empty()) {
+                        check(false, format!("agents.{name}.command starts with an empty program"));
+                    }
+                    agents.push(AgentSpec {
+                        name: name.to_string(),
+                        enabled: a.enabled,
+                        command: (!a.command.is_empty()).then(|| a.command.clone()),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ConfigError::Invalid(errors));
+        }
+        let r = &s.restart;
+        Ok(Config {
+            supervisor: SupervisorConfig {
+                startup_timeout: ms(s.startup_timeout_ms),
+                heartbeat_interval: ms(s.heartbeat_interval_ms),
+                missed_heartbeats: s.missed_heartbeats,
+                stop_grace: ms(s.stop_grace_ms),
+                term_timeout: ms(s.term_timeout_ms),
+                sample_interval: ms(s.sample_interval_ms),
+                restart: RestartConfig {
+                    min_delay: ms(r.min_delay_ms),
+                    max_delay: ms(r.max_delay_ms),
+                    factor: r.factor,
+                    jitter: r.jitter,
+                    healthy_reset: secs(r.healthy_reset_s),
+                },
+                breaker: BreakerConfig {
+                    max_crashes: b.max_crashes,
+                    window: secs(b.window_s),
+                    cooldown: secs(b.cooldown_s),
+                    max_cooldown: secs(b.max_cooldown_s),
+                },
+            },
+            logs: LogConfig {
+                level: l.level.clone(),
+                max_file_bytes: l.max_file_bytes,
+                keep_files: l.keep_files,
+                queue_lines: l.queue_lines,
+            },
+            health: HealthConfig { tcp_addr },
+            agents,
+        })
+    }
+
+    pub fn agent(&self, name: &str) -> Option<&AgentSpec> {
+        self.agents.iter().find(|a| a.name == name)
+    }
+}
+
+fn check_restart(r: &RawRestart, check: &mut impl FnMut(bool, String)) {
+    check(
+        r.min_delay_ms >= 1 && r.min_delay_ms <= r.max_delay_ms,
+        format!(
+            "supervisor.restart.min_delay_ms ({}) must be at least 1 and at most max_delay_ms ({})",
+            r.min_delay_ms, r.max_delay_ms
+        ),
+    );
+    check(
+        r.factor.is_finite() && r.factor >= 1.0,
+        format!("supervisor.restart.factor must be a number of at least 1.0, got {}", r.factor),
+    );
+}

@@ -1,0 +1,10 @@
+//! Logging for the supervisor and the agents.
+//!
+//! - [`rotating`]: a size-rotated log file (`name.log`, `name.log.1`, …).
+//! - [`init`]: installs the tracing subscriber; only binaries call it (in `main`).
+
+pub mod init;
+pub mod rotating;
+
+pub use init::{init_agent, init_supervisor};
+pub use rotating::RotatingFile;

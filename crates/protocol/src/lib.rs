@@ -1,0 +1,35 @@
+//! The one crate that owns every type crossing a process boundary.
+//!
+//! The supervisor, every agent and the `cst` CLI depend on it; nothing else defines wire
+//! types. Schema changes are additive: a new field or variant goes at the end, and
+//! `tests/fixtures/v*/` keeps encoded frames of every protocol version that must still decode.
+//!
+//! - [`frame`]: u32 length prefix + postcard payload, size checked before allocating.
+//! - [`bus`]: agent ⇄ supervisor frames on `HOME/run/bus.sock` (handshake, heartbeats,
+//!   publish/subscribe of artifact events, commands).
+//! - [`control`]: `cst` CLI ⇄ supervisor frames on `HOME/run/control.sock`.
+//! - [`status`]: the status/health report (also served as JSON on `HOME/run/health.sock`).
+//! - [`socket`]: file-path local sockets with owner-only permissions and peer credentials.
+//! - [`error`]: [`FrameError`] and [`SocketError`].
+
+pub mod bus;
+pub mod control;
+pub mod error;
+pub mod frame;
+pub mod socket;
+pub mod status;
+
+pub use error::{FrameError, SocketError};
+pub use frame::{FrameCodec, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+
+/// The eight agents in start order; the supervisor stops them in reverse.
+pub const AGENTS: [&str; 8] = [
+    "collector",
+    "technical",
+    "sentiment",
+    "whale",
+    "ml",
+    "risk",
+    "portfolio",
+    "health",
+];
