@@ -12,8 +12,9 @@ use tokio_util::codec::{Decoder, Encoder, LengthDelimitedCodec, LengthDelimitedC
 
 use crate::FrameError;
 
-/// Version of every schema in this crate. Bumped only for incompatible changes; additive
-/// changes (new trailing fields or variants) keep it.
+/// Version of every schema in this crate. postcard does not name fields, so a new field in
+/// an existing struct is an incompatible change and bumps it; a new variant appended to an
+/// enum (carrying a new struct) keeps it, since frames of the older schema still decode.
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Largest payload accepted or sent. Status reports are a few KiB; events are tiny.
@@ -22,6 +23,10 @@ pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
 /// Typed codec: decodes `In` frames and encodes `Out` frames.
 pub struct FrameCodec<In, Out> {
     framing: LengthDelimitedCodec,
+    /// The length prefix of a frame was consumed but its payload has not arrived yet;
+    /// `LengthDelimitedCodec` drops the prefix from the buffer, so an empty buffer at EOF
+    /// does not by itself mean a clean close.
+    mid_frame: bool,
     _types: PhantomData<fn(Out) -> In>,
 }
 
@@ -45,6 +50,7 @@ impl<In, Out> FrameCodec<In, Out> {
             .new_codec();
         Self {
             framing,
+            mid_frame: false,
             _types: PhantomData,
         }
     }
@@ -68,18 +74,25 @@ impl<In: DeserializeOwned, Out> Decoder for FrameCodec<In, Out> {
     type Error = FrameError;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<In>, FrameError> {
+        let before = src.len();
         match self.framing.decode(src).map_err(framing_error)? {
-            Some(payload) => decode_payload(&payload).map(Some),
-            None => Ok(None),
+            Some(payload) => {
+                self.mid_frame = false;
+                decode_payload(&payload).map(Some)
+            }
+            None => {
+                self.mid_frame |= src.len() < before;
+                Ok(None)
+            }
         }
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<In>, FrameError> {
         match self.decode(src)? {
             Some(frame) => Ok(Some(frame)),
-            None if src.is_empty() => Ok(None),
+            None if src.is_empty() && !self.mid_frame => Ok(None),
             None => Err(FrameError::Truncated {
-                buffered: src.len(),
+                buffered: src.len() + if self.mid_frame { 4 } else { 0 },
             }),
         }
     }

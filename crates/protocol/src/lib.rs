@@ -1,7 +1,8 @@
 //! The one crate that owns every type crossing a process boundary.
 //!
 //! The supervisor, every agent and the `cst` CLI depend on it; nothing else defines wire
-//! types. Schema changes are additive: a new field or variant goes at the end, and
+//! types. Schema changes are additive: a new variant goes at the end of its enum (postcard
+//! does not name fields, so existing structs never change within a version), and
 //! `tests/fixtures/v*/` keeps encoded frames of every protocol version that must still decode.
 //!
 //! - [`frame`]: u32 length prefix + postcard payload, size checked before allocating.

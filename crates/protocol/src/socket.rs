@@ -123,3 +123,8 @@ impl AsyncWrite for Half {
         Pin::new(&mut &*self.0).poll_shutdown(cx)
     }
 }
+
+/// Accept on a [`Listener`] without naming interprocess's traits at the call site.
+pub async fn accept(listener: &Listener) -> io::Result<Stream> {
+    listener.accept().await
+}
