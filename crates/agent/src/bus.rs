@@ -9,18 +9,17 @@ use std::{
     time::Duration,
 };
 
+use cst_protocol::socket::Half;
 use cst_protocol::{
     FrameCodec, PROTOCOL_VERSION,
     bus::{AgentFrame, Event, Hello, SupervisorFrame, Welcome},
     socket,
 };
 use futures::{SinkExt, StreamExt};
-use cst_protocol::socket::Half;
 use tokio::sync::mpsc;
 use tokio_util::codec::{FramedRead, FramedWrite};
 
 use crate::RuntimeError;
-
 
 pub type BusReader = FramedRead<Half, FrameCodec<SupervisorFrame, AgentFrame>>;
 pub type BusWriter = FramedWrite<Half, FrameCodec<SupervisorFrame, AgentFrame>>;
@@ -62,7 +61,9 @@ pub struct Publisher {
 
 impl Publisher {
     /// Spawns the writer task; it ends when every `Publisher` is dropped or the socket fails.
-    pub fn spawn(mut writer: BusWriter) -> (Self, tokio::task::JoinHandle<Result<(), RuntimeError>>) {
+    pub fn spawn(
+        mut writer: BusWriter,
+    ) -> (Self, tokio::task::JoinHandle<Result<(), RuntimeError>>) {
         let (tx, mut rx) = mpsc::unbounded_channel::<AgentFrame>();
         let task = tokio::spawn(async move {
             while let Some(frame) = rx.recv().await {
@@ -83,7 +84,9 @@ impl Publisher {
     }
 
     pub(crate) fn send(&self, frame: AgentFrame) -> Result<(), RuntimeError> {
-        self.tx.send(frame).map_err(|_| RuntimeError::SupervisorGone)
+        self.tx
+            .send(frame)
+            .map_err(|_| RuntimeError::SupervisorGone)
     }
 
     /// Announces that an artifact in the store changed. The store is the truth: publish only

@@ -39,7 +39,10 @@ pub fn agent_main(name: &str, agent: impl Agent) -> ExitCode {
         .map(|c| c.logs.level)
         .unwrap_or_else(|_| "info".to_string());
     cst_logging::init_agent(&level);
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             tracing::error!(error = %e, "cannot start the async runtime");

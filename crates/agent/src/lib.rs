@@ -2,18 +2,18 @@
 //!
 //! - [`agent`]: the [`Agent`] trait a domain agent implements, and [`Idle`].
 //! - [`bus`]: the connection to the supervisor (handshake, frames, [`Publisher`]).
-//! - [`runtime`]: [`run`], the loop (Ready, heartbeats, commands, events, shutdown).
+//! - [`runtime`]: the loop, [`run`] (Ready, heartbeats, commands, events, shutdown).
 //! - [`entry`]: what an agent's `main.rs` calls: args, tracing, exit codes.
-//! - [`error`]: [`RuntimeError`].
+//! - [`error`]: the [`RuntimeError`] type.
 
 pub mod agent;
 pub mod bus;
-pub mod error;
 pub mod entry;
+pub mod error;
 pub mod runtime;
 
 pub use agent::{Agent, Idle};
 pub use bus::Publisher;
-pub use error::RuntimeError;
 pub use entry::agent_main;
+pub use error::RuntimeError;
 pub use runtime::{AgentEnv, run};

@@ -120,7 +120,10 @@ async fn handle_command(
             Ok(config) => (agent.reload(&config), false),
             Err(e) => {
                 tracing::warn!(agent = %env.name, error = %e, "reload refused; keeping the running configuration");
-                (format!("reload refused, still running the previous configuration: {e}"), false)
+                (
+                    format!("reload refused, still running the previous configuration: {e}"),
+                    false,
+                )
             }
         },
     };

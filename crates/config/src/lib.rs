@@ -4,7 +4,7 @@
 //! - [`raw`]: the configuration exactly as written (serde, `deny_unknown_fields`).
 //! - [`validate`]: raw → [`Config`], collecting every error at once.
 //! - [`load`]: default.toml ← user file ← `CST_*` environment, then validation.
-//! - [`error`]: [`ConfigError`].
+//! - [`error`]: the [`ConfigError`] type.
 
 pub mod error;
 pub mod home;

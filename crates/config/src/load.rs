@@ -68,7 +68,9 @@ mod tests {
     fn unknown_key_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "[supervisor]\nheartbeat_intervall_ms = 250\n");
-        let err = load(&Home::new(dir.path()), Some(&path)).unwrap_err().to_string();
+        let err = load(&Home::new(dir.path()), Some(&path))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("heartbeat_intervall_ms"), "{err}");
     }
 
@@ -93,12 +95,18 @@ mod tests {
             panic!("expected validation errors");
         };
         let all = errors.join("\n");
-        for key in ["heartbeat_interval_ms", "missed_heartbeats", "min_delay_ms", "trader"] {
+        for key in [
+            "heartbeat_interval_ms",
+            "missed_heartbeats",
+            "min_delay_ms",
+            "trader",
+        ] {
             assert!(all.contains(key), "{key} not reported in:\n{all}");
         }
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment::Jail fixes the closure signature
     fn environment_overrides_file() {
         // Figment's env provider reads the process environment; use a key no other test sets.
         let dir = tempfile::tempdir().unwrap();

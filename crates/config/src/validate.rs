@@ -106,7 +106,10 @@ impl Config {
         let s = &raw.supervisor;
         check(
             s.heartbeat_interval_ms >= 10,
-            format!("supervisor.heartbeat_interval_ms must be at least 10, got {}", s.heartbeat_interval_ms),
+            format!(
+                "supervisor.heartbeat_interval_ms must be at least 10, got {}",
+                s.heartbeat_interval_ms
+            ),
         );
         check(
             s.missed_heartbeats >= 1,
@@ -114,11 +117,17 @@ impl Config {
         );
         check(
             s.startup_timeout_ms >= 100,
-            format!("supervisor.startup_timeout_ms must be at least 100, got {}", s.startup_timeout_ms),
+            format!(
+                "supervisor.startup_timeout_ms must be at least 100, got {}",
+                s.startup_timeout_ms
+            ),
         );
         check(
             s.sample_interval_ms >= 100,
-            format!("supervisor.sample_interval_ms must be at least 100, got {}", s.sample_interval_ms),
+            format!(
+                "supervisor.sample_interval_ms must be at least 100, got {}",
+                s.sample_interval_ms
+            ),
         );
         check_restart(&s.restart, &mut check);
         let b = &s.breaker;
@@ -126,7 +135,10 @@ impl Config {
             b.max_crashes >= 1,
             "supervisor.breaker.max_crashes must be at least 1, got 0".to_string(),
         );
-        check(b.window_s >= 1, "supervisor.breaker.window_s must be at least 1".to_string());
+        check(
+            b.window_s >= 1,
+            "supervisor.breaker.window_s must be at least 1".to_string(),
+        );
         check(
             b.cooldown_s >= 1 && b.cooldown_s <= b.max_cooldown_s,
             format!(
@@ -137,20 +149,34 @@ impl Config {
         let l = &raw.logs;
         check(
             l.max_file_bytes >= 4096,
-            format!("logs.max_file_bytes must be at least 4096, got {}", l.max_file_bytes),
+            format!(
+                "logs.max_file_bytes must be at least 4096, got {}",
+                l.max_file_bytes
+            ),
         );
-        check(l.queue_lines >= 1, "logs.queue_lines must be at least 1".to_string());
+        check(
+            l.queue_lines >= 1,
+            "logs.queue_lines must be at least 1".to_string(),
+        );
 
         let tcp_addr = match raw.health.tcp_addr.trim() {
             "" => None,
             text => match text.parse::<SocketAddr>() {
                 Ok(addr) if addr.ip().is_loopback() => Some(addr),
                 Ok(addr) => {
-                    check(false, format!("health.tcp_addr {addr} is not a loopback address: use 127.0.0.1:PORT"));
+                    check(
+                        false,
+                        format!(
+                            "health.tcp_addr {addr} is not a loopback address: use 127.0.0.1:PORT"
+                        ),
+                    );
                     None
                 }
                 Err(e) => {
-                    check(false, format!("health.tcp_addr {text:?} is not HOST:PORT ({e})"));
+                    check(
+                        false,
+                        format!("health.tcp_addr {text:?} is not HOST:PORT ({e})"),
+                    );
                     None
                 }
             },
@@ -159,7 +185,10 @@ impl Config {
         for name in raw.agents.keys() {
             check(
                 AGENTS.contains(&name.as_str()),
-                format!("agents.{name}: no such agent (known: {})", AGENTS.join(", ")),
+                format!(
+                    "agents.{name}: no such agent (known: {})",
+                    AGENTS.join(", ")
+                ),
             );
         }
         let mut agents = Vec::new();
@@ -168,7 +197,10 @@ impl Config {
                 None => check(false, format!("agents.{name} is missing")),
                 Some(a) => {
                     if a.command.first().is_some_and(|c| c.trim().is_empty()) {
-                        check(false, format!("agents.{name}.command starts with an empty program"));
+                        check(
+                            false,
+                            format!("agents.{name}.command starts with an empty program"),
+                        );
                     }
                     agents.push(AgentSpec {
                         name: name.to_string(),
@@ -230,6 +262,9 @@ fn check_restart(r: &RawRestart, check: &mut impl FnMut(bool, String)) {
     );
     check(
         r.factor.is_finite() && r.factor >= 1.0,
-        format!("supervisor.restart.factor must be a number of at least 1.0, got {}", r.factor),
+        format!(
+            "supervisor.restart.factor must be a number of at least 1.0, got {}",
+            r.factor
+        ),
     );
 }

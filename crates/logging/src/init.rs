@@ -18,7 +18,9 @@ fn filter(level: &str) -> EnvFilter {
 pub fn init_agent(level: &str) {
     let registry = tracing_subscriber::registry().with(filter(level));
     if std::io::stderr().is_terminal() {
-        registry.with(fmt::layer().with_writer(std::io::stderr)).init();
+        registry
+            .with(fmt::layer().with_writer(std::io::stderr))
+            .init();
     } else {
         registry
             .with(

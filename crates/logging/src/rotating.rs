@@ -102,11 +102,18 @@ mod tests {
                 .unwrap();
         }
         let current = fs::read_to_string(&path).unwrap();
-        assert!(current.len() <= 100, "current file grew past max: {}", current.len());
+        assert!(
+            current.len() <= 100,
+            "current file grew past max: {}",
+            current.len()
+        );
         assert!(current.contains("line 019"));
         assert!(path.with_extension("log.1").exists());
         assert!(path.with_extension("log.2").exists());
-        assert!(!path.with_extension("log.3").exists(), "kept more than 2 rotated files");
+        assert!(
+            !path.with_extension("log.3").exists(),
+            "kept more than 2 rotated files"
+        );
         // Nothing is split: every file holds whole lines.
         for p in [path.clone(), path.with_extension("log.1")] {
             assert!(fs::read_to_string(p).unwrap().ends_with('\n'));
@@ -119,11 +126,15 @@ mod tests {
         let path = dir.path().join("b.log");
         {
             let mut f = RotatingFile::open(&path, 60, 1).unwrap();
-            f.write_all(b"0123456789012345678901234567890123456789\n").unwrap();
+            f.write_all(b"0123456789012345678901234567890123456789\n")
+                .unwrap();
         }
         let mut f = RotatingFile::open(&path, 60, 1).unwrap();
         f.write_all(b"second line that does not fit\n").unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), "second line that does not fit\n");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "second line that does not fit\n"
+        );
         assert!(path.with_extension("log.1").exists());
     }
 }

@@ -11,7 +11,7 @@
 //! - [`control`]: `cst` CLI ⇄ supervisor frames on `HOME/run/control.sock`.
 //! - [`status`]: the status/health report (also served as JSON on `HOME/run/health.sock`).
 //! - [`socket`]: file-path local sockets with owner-only permissions and peer credentials.
-//! - [`error`]: [`FrameError`] and [`SocketError`].
+//! - [`error`]: the [`FrameError`] and [`SocketError`] types.
 
 pub mod bus;
 pub mod control;

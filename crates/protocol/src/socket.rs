@@ -18,9 +18,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use interprocess::{
     local_socket::{
-        GenericFilePath, ListenerOptions, ToFsName,
-        tokio::prelude::*,
-        traits::StreamCommon,
+        GenericFilePath, ListenerOptions, ToFsName, tokio::prelude::*, traits::StreamCommon,
     },
     os::unix::local_socket::ListenerOptionsExt,
 };
@@ -56,7 +54,9 @@ pub fn prepare_private_dir(dir: &Path) -> Result<(), SocketError> {
 /// Binds a listener at `path` with mode 0600. The caller removes a stale file first, and
 /// only while holding the instance lock.
 pub fn bind(path: &Path) -> Result<Listener, SocketError> {
-    let name = path.to_fs_name::<GenericFilePath>().map_err(|e| io_err(path, e))?;
+    let name = path
+        .to_fs_name::<GenericFilePath>()
+        .map_err(|e| io_err(path, e))?;
     ListenerOptions::new()
         .name(name)
         .mode(0o600)
@@ -68,7 +68,9 @@ pub fn bind(path: &Path) -> Result<Listener, SocketError> {
 /// Connects to the socket at `path`; a missing file or a refused connection becomes
 /// [`SocketError::NotListening`].
 pub async fn connect(path: &Path) -> Result<Stream, SocketError> {
-    let name = path.to_fs_name::<GenericFilePath>().map_err(|e| io_err(path, e))?;
+    let name = path
+        .to_fs_name::<GenericFilePath>()
+        .map_err(|e| io_err(path, e))?;
     Stream::connect(name).await.map_err(|e| match e.kind() {
         ErrorKind::NotFound | ErrorKind::ConnectionRefused => SocketError::NotListening {
             path: path.display().to_string(),
@@ -82,7 +84,10 @@ pub fn check_same_uid(stream: &Stream) -> Result<Peer, SocketError> {
     let creds = stream.peer_creds().map_err(SocketError::PeerCreds)?;
     let our_uid = nix::unistd::geteuid().as_raw();
     let peer_uid = creds.euid().ok_or_else(|| {
-        SocketError::PeerCreds(io::Error::new(ErrorKind::Unsupported, "no uid in credentials"))
+        SocketError::PeerCreds(io::Error::new(
+            ErrorKind::Unsupported,
+            "no uid in credentials",
+        ))
     })?;
     if peer_uid != our_uid {
         return Err(SocketError::ForeignUid { peer_uid, our_uid });
@@ -113,7 +118,11 @@ impl AsyncRead for Half {
 }
 
 impl AsyncWrite for Half {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut &*self.0).poll_write(cx, buf)
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

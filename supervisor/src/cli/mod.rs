@@ -1,0 +1,169 @@
+//! The `cst` command line: argument definitions and one handler per command.
+//!
+//! - [`client`]: the control-socket client.
+//! - [`render`]: human-readable status and health.
+//! - [`logs`]: `cst logs`, read straight from `HOME/logs` (works without a supervisor).
+//! - [`up`]: `cst up`.
+
+pub mod client;
+pub mod logs;
+pub mod render;
+pub mod up;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use cst_config::Home;
+use cst_protocol::control::{AgentName, ControlRequest, ControlResponse};
+
+use self::client::{CliError, ControlClient};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cst",
+    version,
+    about = "CryptoSmartTrader: supervisor and control CLI"
+)]
+pub struct Cli {
+    /// Home directory of the instance (data, sockets, logs, reports). Default: ~/.cst
+    #[arg(long, global = true, env = "CST_HOME")]
+    pub home: Option<PathBuf>,
+    /// Configuration file. Default: HOME/config.toml when present, else built-in defaults.
+    #[arg(long, global = true, env = "CST_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the supervisor in the foreground (SIGTERM/SIGINT or `cst stop` end it gracefully).
+    Up,
+    /// Agents, their processes, restarts and breakers.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Is the service ready, and if not, why. Exit code 0 only when ready.
+    Health {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop an agent gracefully and start it again.
+    Restart { agent: String },
+    /// Close an agent's circuit breaker and forget its crash history.
+    Reset { agent: String },
+    /// Ask an agent to do its periodic work now.
+    RunNow { agent: String },
+    /// Validate the configuration file and tell every agent to re-read it.
+    Reload,
+    /// Stop every agent (reverse start order) and the supervisor.
+    Stop,
+    /// Show an agent's log (or `cst` for the supervisor's own).
+    Logs {
+        agent: String,
+        /// Number of lines from the end.
+        #[arg(short = 'n', long, default_value_t = 50)]
+        lines: usize,
+        /// Keep printing new lines as they are written.
+        #[arg(short, long)]
+        follow: bool,
+    },
+}
+
+/// Exit code when no supervisor runs under the home.
+pub const EXIT_NOT_RUNNING: u8 = 3;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let home = match Home::resolve(cli.home.clone()) {
+        Ok(home) => home,
+        Err(e) => return fail(&e.to_string(), 1),
+    };
+    match cli.command {
+        Command::Up => up::run(home, cli.config),
+        Command::Logs {
+            agent,
+            lines,
+            follow,
+        } => match logs::show(&home, &agent, lines, follow) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("{e:#}"), 1),
+        },
+        command => client_command(&home, command),
+    }
+}
+
+fn fail(message: &str, code: u8) -> ExitCode {
+    eprintln!("cst: {message}");
+    ExitCode::from(code)
+}
+
+fn client_command(home: &Home, command: Command) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
+    };
+    match runtime.block_on(dispatch(home, command)) {
+        Ok(code) => code,
+        Err(CliError::NotRunning(msg)) => fail(&msg, EXIT_NOT_RUNNING),
+        Err(e) => fail(&e.to_string(), 1),
+    }
+}
+
+async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
+    let mut client = ControlClient::connect(home).await?;
+    let agent = |agent: String| AgentName { agent };
+    let request = match command {
+        Command::Status { json } => {
+            let report = client.status().await?;
+            render::print_status(&report, json);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Health { json } => {
+            let report = client.status().await?;
+            render::print_health(&report, json);
+            return Ok(if report.ready {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Restart { agent: a } => ControlRequest::Restart(agent(a)),
+        Command::Reset { agent: a } => ControlRequest::Reset(agent(a)),
+        Command::RunNow { agent: a } => ControlRequest::RunNow(agent(a)),
+        Command::Reload => ControlRequest::Reload,
+        Command::Stop => {
+            let outcome = client.request(ControlRequest::Stop).await?;
+            drop(client);
+            let code = print_outcome(outcome);
+            client::wait_until_gone(home).await?;
+            return Ok(code);
+        }
+        Command::Up | Command::Logs { .. } => unreachable_command(),
+    };
+    let outcome = client.request(request).await?;
+    Ok(print_outcome(outcome))
+}
+
+fn unreachable_command() -> ControlRequest {
+    // `run` handles Up and Logs before connecting; Status is harmless if that ever changes.
+    ControlRequest::Status
+}
+
+#[allow(clippy::print_stdout)]
+fn print_outcome(response: ControlResponse) -> ExitCode {
+    match response {
+        ControlResponse::Done(o) => {
+            println!("{}", o.message);
+            ExitCode::SUCCESS
+        }
+        ControlResponse::Failed(o) => fail(&o.message, 1),
+        other => fail(
+            &format!("unexpected answer from the supervisor: {other:?}"),
+            1,
+        ),
+    }
+}

@@ -1,0 +1,88 @@
+//! Human-readable `cst status` and `cst health`; `--json` prints the report as served on
+//! the health socket.
+
+#![allow(clippy::print_stdout)]
+
+use cst_protocol::status::{AgentStatus, StatusReport};
+
+fn json(report: &StatusReport) {
+    match serde_json::to_string_pretty(report) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("cst: cannot encode the report as JSON: {e}"),
+    }
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("-".into(), |b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
+}
+
+fn header(report: &StatusReport) {
+    let ready = if report.ready { "READY" } else { "NOT READY" };
+    println!(
+        "status: {}   {ready}   supervisor pid {}   home {}",
+        report.status, report.supervisor.pid, report.supervisor.home
+    );
+}
+
+fn reasons(report: &StatusReport) {
+    for reason in &report.reasons {
+        println!("  - {reason}");
+    }
+}
+
+fn agent_row(a: &AgentStatus) -> String {
+    let pid = a.pid.map_or("-".into(), |p| p.to_string());
+    let cpu = a.cpu_percent.map_or("-".into(), |c| format!("{c:.1}%"));
+    let exit = a
+        .last_exit
+        .as_ref()
+        .map_or(String::new(), |e| e.reason.clone());
+    let next = a.next_start_in_ms.map_or(String::new(), |ms| {
+        format!(" (next start in {:.1} s)", ms as f64 / 1000.0)
+    });
+    format!(
+        "{:<10} {:<13} {:>8} {:>8} {:<9} {:>10} {:>7}  {exit}{next}",
+        a.name,
+        a.state.to_string(),
+        pid,
+        a.restarts,
+        a.breaker.to_string(),
+        mib(a.rss_bytes),
+        cpu
+    )
+}
+
+pub fn print_status(report: &StatusReport, as_json: bool) {
+    if as_json {
+        return json(report);
+    }
+    header(report);
+    reasons(report);
+    println!();
+    println!(
+        "{:<10} {:<13} {:>8} {:>8} {:<9} {:>10} {:>7}  LAST EXIT",
+        "AGENT", "STATE", "PID", "RESTARTS", "BREAKER", "RSS", "CPU"
+    );
+    for a in &report.agents {
+        println!("{}", agent_row(a));
+    }
+    let total: u64 = report
+        .agents
+        .iter()
+        .filter_map(|a| a.rss_bytes)
+        .sum::<u64>()
+        + report.supervisor.rss_bytes.unwrap_or(0);
+    println!(
+        "\nsupervisor RSS {}; total with agents {}",
+        mib(report.supervisor.rss_bytes),
+        mib(Some(total))
+    );
+}
+
+pub fn print_health(report: &StatusReport, as_json: bool) {
+    if as_json {
+        return json(report);
+    }
+    header(report);
+    reasons(report);
+}

@@ -1,0 +1,140 @@
+//! Starts agent processes from one long-lived thread.
+//!
+//! `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits, not the process;
+//! forking from a tokio worker (which may be retired) could kill agents at random. So every
+//! spawn happens on this thread, which lives as long as the supervisor. After setting the
+//! signal the child re-checks `getppid`: if the supervisor died between fork and prctl, the
+//! child would otherwise outlive it.
+
+use std::{os::unix::process::CommandExt, process::Stdio, sync::mpsc as std_mpsc};
+
+use tokio::runtime::Handle;
+
+use super::{
+    events::{CoreEvent, CoreSender},
+    logs::LogSink,
+    pids::SpawnedPids,
+};
+use crate::error::DaemonError;
+
+#[derive(Debug)]
+pub struct SpawnRequest {
+    pub agent: usize,
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Spawner {
+    tx: std_mpsc::Sender<SpawnRequest>,
+}
+
+impl Spawner {
+    pub fn start(
+        handle: Handle,
+        core: CoreSender,
+        pids: SpawnedPids,
+        logs: LogSink,
+    ) -> Result<Self, DaemonError> {
+        let (tx, rx) = std_mpsc::channel::<SpawnRequest>();
+        std::thread::Builder::new()
+            .name("cst-spawner".into())
+            .spawn(move || {
+                for req in rx {
+                    spawn_one(&handle, &core, &pids, &logs, req);
+                }
+            })
+            .map_err(DaemonError::Spawner)?;
+        Ok(Self { tx })
+    }
+
+    pub fn spawn(&self, req: SpawnRequest) {
+        // The thread only ends with the process; a send error cannot happen while we run.
+        let _ = self.tx.send(req);
+    }
+}
+
+fn command(req: &SpawnRequest) -> std::process::Command {
+    let parent = std::process::id();
+    let mut cmd = std::process::Command::new(&req.argv[0]);
+    cmd.args(&req.argv[1..])
+        .envs(req.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Own process group, so stop and kill reach everything the agent started.
+        .process_group(0);
+    #[allow(unsafe_code)]
+    // SAFETY: the closure runs between fork and exec and only makes two async-signal-safe
+    // system calls (prctl, getppid); it allocates nothing and takes no lock.
+    unsafe {
+        cmd.pre_exec(move || {
+            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
+            if nix::unistd::getppid().as_raw() as u32 != parent {
+                return Err(std::io::Error::other("supervisor exited during spawn"));
+            }
+            Ok(())
+        });
+    }
+    cmd
+}
+
+fn spawn_one(
+    handle: &Handle,
+    core: &CoreSender,
+    pids: &SpawnedPids,
+    logs: &LogSink,
+    req: SpawnRequest,
+) {
+    let agent = req.agent;
+    let mut cmd = tokio::process::Command::from(command(&req));
+    cmd.kill_on_drop(false);
+    // Hold the pid table across spawn and the Spawned event (see pids.rs).
+    let mut table = pids.lock();
+    let spawned = {
+        let _rt = handle.enter();
+        cmd.spawn()
+    };
+    let mut child = match spawned {
+        Ok(child) => child,
+        Err(e) => {
+            drop(table);
+            let error = format!("{}: {e}", req.argv[0]);
+            let _ = core.blocking_send(CoreEvent::SpawnFailed { agent, error });
+            return;
+        }
+    };
+    let Some(pid) = child.id() else {
+        return;
+    };
+    table.insert(pid, agent);
+    let _ = core.blocking_send(CoreEvent::Spawned { agent, pid });
+    drop(table);
+
+    if let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) {
+        logs.capture(handle, agent, out, err);
+    }
+    let core = core.clone();
+    let pids = pids.clone();
+    handle.spawn(async move {
+        let (code, signal) = match child.wait().await {
+            Ok(status) => {
+                use std::os::unix::process::ExitStatusExt;
+                (status.code(), status.signal())
+            }
+            Err(e) => {
+                tracing::error!(pid, error = %e, "cannot wait for agent process");
+                (None, None)
+            }
+        };
+        pids.remove(pid);
+        let _ = core
+            .send(CoreEvent::Exited {
+                agent,
+                pid,
+                code,
+                signal,
+            })
+            .await;
+    });
+}
