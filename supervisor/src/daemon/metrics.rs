@@ -1,167 +1,212 @@
-//! Prometheus text for `GET /metrics`, built from the latest status report and the socket
-//! counters at request time.
+//! Prometheus text (exposition format 0.0.4, what `promtool check metrics` and every
+//! Prometheus accept) for `GET /metrics`, built from the latest status report and the
+//! socket counters at request time.
 
 use std::sync::atomic::AtomicU64;
 
-use cst_protocol::status::{BreakerState, StatusReport};
-use prometheus_client::{
-    encoding::{EncodeLabelSet, text::encode},
-    metrics::{counter::Counter, family::Family, gauge::Gauge},
-    registry::Registry,
+use cst_protocol::status::{AgentState, BreakerState, StatusReport};
+use prometheus::{
+    Encoder, GaugeVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder, core::Collector,
 };
 
 use super::stats::SocketStats;
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct AgentLabel {
-    agent: String,
-}
+/// Collects metrics into one registry; a metric that fails to register is logged and left
+/// out rather than failing the whole scrape.
+struct Scrape(Registry);
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct AgentCounterLabel {
-    agent: String,
-    counter: String,
-}
+impl Scrape {
+    fn add<C: Collector + Clone + 'static>(&self, metric: prometheus::Result<C>) -> Option<C> {
+        let registered = metric.and_then(|m| self.0.register(Box::new(m.clone())).map(|()| m));
+        registered
+            .map_err(|e| tracing::warn!(error = %e, "metric left out of /metrics"))
+            .ok()
+    }
 
-fn gauge(registry: &mut Registry, name: &str, help: &str, value: i64) {
-    let g = Gauge::<i64>::default();
-    g.set(value);
-    registry.register(name, help, g);
-}
+    fn gauge(&self, name: &str, help: &str, value: i64) {
+        if let Some(g) = self.add(IntGauge::new(name, help)) {
+            g.set(value);
+        }
+    }
 
-fn counter(registry: &mut Registry, name: &str, help: &str, value: &AtomicU64) {
-    let c = Counter::<u64>::default();
-    c.inc_by(SocketStats::get(value));
-    registry.register(name, help, c);
+    fn counter(&self, name: &str, help: &str, value: &AtomicU64) {
+        if let Some(c) = self.add(IntCounter::new(name, help)) {
+            c.inc_by(SocketStats::get(value));
+        }
+    }
+
+    fn per_agent<C: Collector + Clone + 'static>(
+        &self,
+        make: impl FnOnce(Opts, &[&str]) -> prometheus::Result<C>,
+        name: &str,
+        help: &str,
+        labels: &[&str],
+    ) -> Option<C> {
+        self.add(make(Opts::new(name, help), labels))
+    }
 }
 
 pub fn render(report: &StatusReport, stats: &SocketStats) -> String {
-    let mut r = Registry::with_prefix("cst");
-    gauge(
-        &mut r,
+    let s = Scrape(Registry::new_custom(Some("cst".into()), None).unwrap_or_default());
+    s.gauge(
         "ready",
         "1 when every agent is Ready and no breaker is open",
         report.ready as i64,
     );
-    gauge(
-        &mut r,
+    s.gauge(
         "supervisor_uptime_seconds",
         "Seconds since the supervisor started",
         (report.supervisor.uptime_ms / 1000) as i64,
     );
-    gauge(
-        &mut r,
+    s.gauge(
         "supervisor_rss_bytes",
         "Resident memory of the supervisor",
         report.supervisor.rss_bytes.unwrap_or(0) as i64,
     );
 
-    let up = Family::<AgentLabel, Gauge>::default();
-    let restarts = Family::<AgentLabel, Counter>::default();
-    let breaker = Family::<AgentLabel, Gauge>::default();
-    let rss = Family::<AgentLabel, Gauge>::default();
-    let cpu = Family::<AgentLabel, Gauge<f64, std::sync::atomic::AtomicU64>>::default();
-    let dropped = Family::<AgentLabel, Counter>::default();
-    let own = Family::<AgentCounterLabel, Counter>::default();
-    for a in &report.agents {
-        let l = AgentLabel {
-            agent: a.name.clone(),
-        };
-        up.get_or_create(&l)
-            .set((a.state == cst_protocol::status::AgentState::Ready) as i64);
-        restarts.get_or_create(&l).inc_by(a.restarts);
-        breaker
-            .get_or_create(&l)
-            .set((a.breaker != BreakerState::Closed) as i64);
-        rss.get_or_create(&l).set(a.rss_bytes.unwrap_or(0) as i64);
-        cpu.get_or_create(&l)
-            .set(f64::from(a.cpu_percent.unwrap_or(0.0)));
-        dropped.get_or_create(&l).inc_by(a.log_lines_dropped);
-        for c in &a.counters {
-            let l = AgentCounterLabel {
-                agent: a.name.clone(),
-                counter: c.name.clone(),
-            };
-            own.get_or_create(&l).inc_by(c.value);
-        }
-    }
-    r.register("agent_up", "1 when the agent is Ready", up);
-    r.register(
-        "agent_restarts",
-        "Agent processes started after the first",
-        restarts,
+    let agent = &["agent"];
+    let up = s.per_agent(
+        IntGaugeVec::new,
+        "agent_up",
+        "1 when the agent is Ready",
+        agent,
     );
-    r.register(
+    let restarts = s.per_agent(
+        IntCounterVec::new,
+        "agent_restarts_total",
+        "Agent processes started after the first",
+        agent,
+    );
+    let breaker = s.per_agent(
+        IntGaugeVec::new,
         "agent_breaker_open",
         "1 when the agent's circuit breaker is open or half-open",
-        breaker,
+        agent,
     );
-    r.register(
+    let rss = s.per_agent(
+        IntGaugeVec::new,
         "agent_rss_bytes",
         "Resident memory of the agent process",
-        rss,
+        agent,
     );
-    r.register(
+    let cpu = s.per_agent(
+        GaugeVec::new,
         "agent_cpu_percent",
         "CPU use of the agent process, percent of one core",
-        cpu,
+        agent,
     );
-    r.register(
-        "agent_log_lines_dropped",
+    let dropped = s.per_agent(
+        IntCounterVec::new,
+        "agent_log_lines_dropped_total",
         "Output lines dropped rather than stall the agent",
-        dropped,
+        agent,
     );
-    r.register(
-        "agent_reported",
+    let own = s.per_agent(
+        IntCounterVec::new,
+        "agent_reported_total",
         "Counters the agents report in their heartbeats",
-        own,
+        &["agent", "counter"],
     );
+    for a in &report.agents {
+        let l = &[a.name.as_str()];
+        if let Some(m) = &up {
+            m.with_label_values(l)
+                .set((a.state == AgentState::Ready) as i64);
+        }
+        if let Some(m) = &restarts {
+            m.with_label_values(l).inc_by(a.restarts);
+        }
+        if let Some(m) = &breaker {
+            m.with_label_values(l)
+                .set((a.breaker != BreakerState::Closed) as i64);
+        }
+        if let (Some(m), Some(v)) = (&rss, a.rss_bytes) {
+            m.with_label_values(l).set(v as i64);
+        }
+        if let (Some(m), Some(v)) = (&cpu, a.cpu_percent) {
+            m.with_label_values(l).set(f64::from(v));
+        }
+        if let Some(m) = &dropped {
+            m.with_label_values(l).inc_by(a.log_lines_dropped);
+        }
+        if let Some(m) = &own {
+            for c in &a.counters {
+                m.with_label_values(&[a.name.as_str(), c.name.as_str()])
+                    .inc_by(c.value);
+            }
+        }
+    }
 
-    counter(
-        &mut r,
-        "bus_frames_received",
+    s.counter(
+        "bus_frames_received_total",
         "Frames received from agents",
         &stats.bus_frames_in,
     );
-    counter(
-        &mut r,
-        "bus_frames_sent",
+    s.counter(
+        "bus_frames_sent_total",
         "Frames sent to agents",
         &stats.bus_frames_out,
     );
-    counter(
-        &mut r,
-        "bus_connections_rejected",
+    s.counter(
+        "bus_connections_rejected_total",
         "Bus connections refused (credentials, handshake, bad frames)",
         &stats.bus_rejected,
     );
-    counter(
-        &mut r,
-        "bus_events_dropped",
+    s.counter(
+        "bus_events_dropped_total",
         "Events not delivered because a subscriber's queue was full",
         &stats.events_dropped,
     );
-    counter(
-        &mut r,
-        "control_requests",
+    s.counter(
+        "control_requests_total",
         "Requests on the control socket",
         &stats.control_requests,
     );
-    counter(
-        &mut r,
-        "control_connections_rejected",
+    s.counter(
+        "control_connections_rejected_total",
         "Control connections refused",
         &stats.control_rejected,
     );
-    counter(
-        &mut r,
-        "health_requests",
+    s.counter(
+        "health_requests_total",
         "HTTP requests on the health socket and port",
         &stats.health_requests,
     );
 
-    let mut text = String::new();
-    // Writing into a String cannot fail.
-    let _ = encode(&mut text, &r);
-    text
+    let mut out = Vec::new();
+    if let Err(e) = TextEncoder::new().encode(&s.0.gather(), &mut out) {
+        tracing::warn!(error = %e, "cannot encode metrics");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use cst_protocol::status::{ServiceStatus, SupervisorInfo};
+
+    use super::*;
+
+    #[test]
+    fn counters_keep_their_total_suffix_and_help() {
+        let report = StatusReport {
+            status: ServiceStatus::Nogo,
+            ready: false,
+            reasons: vec![],
+            supervisor: SupervisorInfo {
+                pid: 1,
+                version: "0".into(),
+                home: "/h".into(),
+                uptime_ms: 5000,
+                rss_bytes: Some(7),
+                cpu_percent: None,
+                stopping: false,
+            },
+            agents: vec![],
+        };
+        let text = render(&report, &SocketStats::default());
+        assert!(text.contains("# HELP cst_bus_frames_received_total Frames received from agents\n# TYPE cst_bus_frames_received_total counter\ncst_bus_frames_received_total 0\n"), "{text}");
+        assert!(text.contains("cst_ready 0\n"));
+        assert!(text.contains("cst_supervisor_uptime_seconds 5\n"));
+    }
 }

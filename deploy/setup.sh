@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything CryptoSmartTrader needs on a fresh Debian machine, idempotently.
+#   deploy/setup.sh          system packages for running and testing
+# Safe to re-run: it skips what is already installed.
+set -euo pipefail
+
+need_apt=()
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+
+if ((${#need_apt[@]})); then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing Debian packages: ${need_apt[*]}"
+    $sudo apt-get update -qq
+    # --no-install-recommends: prometheus only for promtool, none of its extras.
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: cargo not found: install the Rust toolchain (https://rustup.rs), then re-run" >&2
+    exit 1
+fi
+echo "setup: ok (curl, promtool, cargo present)"

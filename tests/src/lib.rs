@@ -1,0 +1,196 @@
+//! Harness for end-to-end tests and benchmarks: a real `cst up` with the real agent binaries
+//! in a temporary home, driven through the real CLI and sockets.
+//!
+//! - [`Instance`]: one running supervisor; killed (with its agents) when dropped.
+//! - [`bin_dir`]: where cargo put the binaries.
+
+#![allow(clippy::print_stdout)]
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    thread::sleep,
+    time::{Duration, Instant},
+};
+
+use cst_protocol::status::{AgentState, AgentStatus, StatusReport};
+
+/// The directory holding `cst` and the `cst-<agent>` binaries: the profile directory above
+/// this test's own executable (`target/<profile>/deps/<test>`).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("own executable path");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile> directory");
+    let cst = profile.join("cst");
+    assert!(
+        cst.exists(),
+        "{} is missing: build the binaries first with `cargo build --workspace --bins` \
+         (`--release` for benchmarks), or run `make test`",
+        cst.display()
+    );
+    profile.to_path_buf()
+}
+
+pub fn agent_bin(name: &str) -> String {
+    bin_dir().join(format!("cst-{name}")).display().to_string()
+}
+
+/// A supervisor running in its own temporary home.
+#[derive(Debug)]
+pub struct Instance {
+    pub home: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Instance {
+    /// Starts `cst up` with `config` (TOML; empty for the defaults) as HOME/config.toml.
+    pub fn start(config: &str) -> Self {
+        let home = tempfile::Builder::new()
+            .prefix("cst-e2e-")
+            .tempdir()
+            .expect("temp home");
+        if !config.is_empty() {
+            fs::write(home.path().join("config.toml"), config).expect("write config");
+        }
+        let mut instance = Self { home, child: None };
+        instance.child = Some(instance.spawn_up());
+        instance
+    }
+
+    /// Spawns `cst up` for this home; output goes to HOME/cst.out.
+    pub fn spawn_up(&self) -> Child {
+        let out = fs::File::create(self.path().join("cst.out")).expect("cst.out");
+        Command::new(bin_dir().join("cst"))
+            .arg("--home")
+            .arg(self.path())
+            .arg("up")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("dup"))
+            .stderr(out)
+            .env_remove("CST_CONFIG")
+            .env_remove("RUST_LOG")
+            .spawn()
+            .expect("spawn cst up")
+    }
+
+    pub fn path(&self) -> &Path {
+        self.home.path()
+    }
+
+    pub fn supervisor_pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// Runs `cst --home HOME <args>`.
+    pub fn cst(&self, args: &[&str]) -> Output {
+        Command::new(bin_dir().join("cst"))
+            .arg("--home")
+            .arg(self.path())
+            .args(args)
+            .env_remove("CST_CONFIG")
+            .output()
+            .expect("run cst")
+    }
+
+    /// `cst status --json`, or None while the supervisor is not answering.
+    pub fn try_status(&self) -> Option<StatusReport> {
+        let out = self.cst(&["status", "--json"]);
+        if !out.status.success() {
+            return None;
+        }
+        Some(serde_json::from_slice(&out.stdout).expect("status --json parses"))
+    }
+
+    /// Polls the status until `pred` holds; panics with the last status and the supervisor's
+    /// log after `timeout`.
+    pub fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&StatusReport) -> bool,
+    ) -> StatusReport {
+        let deadline = Instant::now() + timeout;
+        let mut last = None;
+        while Instant::now() < deadline {
+            if let Some(report) = self.try_status() {
+                if pred(&report) {
+                    return report;
+                }
+                last = Some(report);
+            }
+            sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out after {timeout:?} waiting for {what}\nlast status: {last:#?}\nsupervisor log:\n{}",
+            self.output()
+        );
+    }
+
+    pub fn wait_ready(&self) -> StatusReport {
+        self.wait_for("every agent ready", Duration::from_secs(20), |r| r.ready)
+    }
+
+    /// What `cst up` printed (human log format).
+    pub fn output(&self) -> String {
+        fs::read_to_string(self.path().join("cst.out")).unwrap_or_default()
+    }
+
+    /// Kills the supervisor with SIGKILL and reaps it.
+    pub fn kill_supervisor(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Waits for `cst up` to exit by itself; returns its exit code.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        let child = self.child.as_mut()?;
+        while Instant::now() < deadline {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                self.child = None;
+                return status.code();
+            }
+            sleep(Duration::from_millis(10));
+        }
+        None
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        // SIGKILL: the agents follow through their parent-death signal.
+        self.kill_supervisor();
+    }
+}
+
+pub fn agent<'a>(report: &'a StatusReport, name: &str) -> &'a AgentStatus {
+    report
+        .agents
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("no agent {name} in {report:#?}"))
+}
+
+/// Is `pid` a live process? Zombies count as dead: they run no code and hold no resources
+/// but their table entry, and are reaped by whoever inherits them.
+pub fn alive(pid: u32) -> bool {
+    match fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => false,
+        Ok(stat) => {
+            let state = stat
+                .rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().next());
+            !matches!(state, Some("Z") | Some("X"))
+        }
+    }
+}
+
+pub fn is_ready(report: &StatusReport, name: &str) -> bool {
+    agent(report, name).state == AgentState::Ready
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real `cst` and agent binaries in temporary homes.
+//! Build the binaries first (`cargo build --workspace --bins`; `make test` does it).
+
+#![allow(clippy::print_stdout)] // tests report figures such as the restart time
+
+mod breaker;
+mod health;
+mod lifecycle;
+mod sockets;

@@ -1,0 +1,208 @@
+//! Start, restart after kill -9, supervisor death, single instance, graceful stop.
+
+use std::{
+    os::unix::fs::PermissionsExt,
+    thread::sleep,
+    time::{Duration, Instant},
+};
+
+use cst_protocol::status::AgentState;
+use cst_tests::{Instance, agent, alive, is_ready};
+
+#[test]
+fn kill_9_of_an_agent_brings_it_back_ready_with_a_new_pid() {
+    let inst = Instance::start("");
+    let before = inst.wait_ready();
+    let old = agent(&before, "technical").pid.expect("pid");
+    let killed_at = Instant::now();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(old as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let after = inst.wait_for(
+        "technical back with a new pid",
+        Duration::from_secs(10),
+        |r| {
+            let a = agent(r, "technical");
+            a.state == AgentState::Ready && a.pid.is_some_and(|p| p != old)
+        },
+    );
+    let a = agent(&after, "technical");
+    // ready_for_ms says when it became Ready, independent of this test's polling interval.
+    let took = killed_at
+        .elapsed()
+        .saturating_sub(Duration::from_millis(a.ready_for_ms.unwrap()));
+    println!(
+        "kill -9 → Ready again in {took:?} (new pid {}, was {old})",
+        a.pid.unwrap()
+    );
+    assert_eq!(a.restarts, 1);
+    let exit = a.last_exit.as_ref().expect("last exit recorded");
+    assert_eq!((exit.pid, exit.signal), (old, Some(9)));
+    assert!(!alive(old));
+    // Everyone else kept running.
+    for other in &after.agents {
+        if other.name != "technical" {
+            assert_eq!(
+                other.pid,
+                agent(&before, &other.name).pid,
+                "{} was restarted too",
+                other.name
+            );
+        }
+    }
+}
+
+#[test]
+fn sigkill_of_the_supervisor_leaves_no_agent_behind() {
+    let mut inst = Instance::start("");
+    let report = inst.wait_ready();
+    let pids: Vec<u32> = report.agents.iter().filter_map(|a| a.pid).collect();
+    assert_eq!(pids.len(), 8);
+    inst.kill_supervisor();
+    sleep(Duration::from_secs(1));
+    let survivors: Vec<u32> = pids.iter().copied().filter(|p| alive(*p)).collect();
+    assert!(
+        survivors.is_empty(),
+        "agents outlived a SIGKILLed supervisor: {survivors:?}"
+    );
+}
+
+#[test]
+fn a_second_supervisor_on_the_same_home_is_refused_and_the_first_keeps_running() {
+    let inst = Instance::start("");
+    let first = inst.wait_ready();
+    let out = inst.cst(&["up"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("already running"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("pid {}", inst.supervisor_pid())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cst stop --home"),
+        "message should say what to do: {stderr}"
+    );
+    // The refused instance touched nothing: same sockets, same agents.
+    let again = inst.wait_ready();
+    let pids =
+        |r: &cst_protocol::status::StatusReport| r.agents.iter().map(|a| a.pid).collect::<Vec<_>>();
+    assert_eq!(pids(&first), pids(&again));
+}
+
+#[test]
+fn cst_stop_stops_agents_in_reverse_start_order_and_exits_cleanly() {
+    let mut inst = Instance::start("");
+    let report = inst.wait_ready();
+    let out = inst.cst(&["stop"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(inst.wait_exit(Duration::from_secs(10)), Some(0));
+    for a in &report.agents {
+        assert!(!alive(a.pid.unwrap()), "{} still alive", a.name);
+    }
+    // Exit lines in the supervisor log come in reverse start order, each a clean exit.
+    let log = inst.output();
+    let order: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("agent exited"))
+        .filter_map(|l| l.split("agent=").nth(1)?.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "health",
+            "portfolio",
+            "risk",
+            "ml",
+            "whale",
+            "sentiment",
+            "technical",
+            "collector"
+        ]
+    );
+    assert_eq!(
+        log.matches("stopped on request (exited with code 0)")
+            .count(),
+        8,
+        "{log}"
+    );
+    for sock in ["bus.sock", "control.sock", "health.sock"] {
+        assert!(
+            !inst.path().join("run").join(sock).exists(),
+            "{sock} left behind"
+        );
+    }
+    let out = inst.cst(&["status"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("start one with `cst up"));
+}
+
+#[test]
+fn sigterm_to_the_supervisor_is_a_graceful_stop() {
+    let mut inst = Instance::start("");
+    inst.wait_ready();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(inst.supervisor_pid() as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    assert_eq!(inst.wait_exit(Duration::from_secs(10)), Some(0));
+    assert_eq!(
+        inst.output()
+            .matches("stopped on request (exited with code 0)")
+            .count(),
+        8
+    );
+}
+
+#[test]
+fn restart_command_replaces_the_process_without_counting_a_crash() {
+    let inst = Instance::start("");
+    let before = inst.wait_ready();
+    let old = agent(&before, "ml").pid.unwrap();
+    let out = inst.cst(&["restart", "ml"]);
+    assert!(out.status.success());
+    let after = inst.wait_for("ml restarted", Duration::from_secs(10), |r| {
+        is_ready(r, "ml") && agent(r, "ml").pid != Some(old)
+    });
+    let exit = agent(&after, "ml").last_exit.clone().unwrap();
+    assert_eq!(exit.code, Some(0), "graceful stop should exit 0: {exit:?}");
+    let out = inst.cst(&["restart", "trader"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no agent named \"trader\""));
+}
+
+#[test]
+fn run_dir_is_private_and_agent_output_is_captured() {
+    let inst = Instance::start("");
+    inst.wait_ready();
+    let mode = |p: &str| {
+        std::fs::metadata(inst.path().join(p))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("run"), 0o700);
+    for sock in ["run/bus.sock", "run/control.sock", "run/health.sock"] {
+        assert_eq!(mode(sock), 0o600, "{sock}");
+    }
+    // Each agent's JSON log lines land in its own file, and `cst logs` shows them.
+    let out = inst.cst(&["logs", "risk", "-n", "5"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let ready_line = text
+        .lines()
+        .find(|l| l.contains("\"message\":\"ready\""))
+        .unwrap_or_else(|| panic!("{text}"));
+    let json: serde_json::Value = serde_json::from_str(ready_line).unwrap();
+    assert_eq!(json["agent"], "risk");
+    let out = inst.cst(&["logs", "nobody"]);
+    assert!(!out.status.success());
+}
