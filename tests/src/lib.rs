@@ -3,6 +3,7 @@
 //!
 //! - [`Instance`]: one running supervisor; killed (with its agents) when dropped.
 //! - [`bin_dir`]: where cargo put the binaries.
+//! - [`report`]: latency percentiles and verdicts for the benchmarks.
 
 #![allow(clippy::print_stdout)]
 
@@ -15,6 +16,8 @@ use std::{
 };
 
 use cst_protocol::status::{AgentState, AgentStatus, StatusReport};
+
+pub mod report;
 
 /// The directory holding `cst` and the `cst-<agent>` binaries: the profile directory above
 /// this test's own executable (`target/<profile>/deps/<test>`).

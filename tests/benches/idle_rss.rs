@@ -1,0 +1,45 @@
+//! Steady idle memory of a release `cst up` with all eight agents: RSS of the supervisor
+//! plus every agent, read from /proc after the service has been Ready for a while.
+//! RSS counts shared pages (libc, the binary's text) once per process, so the sum
+//! overstates the real footprint; PSS, which shares them out, is printed beside it.
+//! Bar: RSS total ≤ 60 MB.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::Duration;
+
+use cst_tests::{Instance, report::verdict};
+
+/// (RSS, PSS) in bytes.
+fn memory(pid: u32) -> (u64, u64) {
+    let kb = |text: &str, key: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    (kb(&status, "VmRSS:"), kb(&rollup, "Pss:"))
+}
+
+fn main() {
+    let inst = Instance::start("");
+    inst.wait_ready();
+    // Steady state: several heartbeats and samples after startup.
+    std::thread::sleep(Duration::from_secs(10));
+    let report = inst.wait_ready();
+    let mut pids = vec![("cst (supervisor)".to_string(), inst.supervisor_pid())];
+    pids.extend(report.agents.iter().map(|a| (a.name.clone(), a.pid.unwrap())));
+    let (mut rss, mut pss) = (0, 0);
+    for (name, pid) in &pids {
+        let (r, p) = memory(*pid);
+        println!("{name:<18} RSS {:>6.1} MB   PSS {:>6.1} MB", r as f64 / 1e6, p as f64 / 1e6);
+        rss += r;
+        pss += p;
+    }
+    println!("total              RSS {:>6.1} MB   PSS {:>6.1} MB", rss as f64 / 1e6, pss as f64 / 1e6);
+    verdict("idle RSS, supervisor + 8 agents", rss as f64 / 1e6, "MB", 60.0, true);
+}
