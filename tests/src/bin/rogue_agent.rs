@@ -4,7 +4,8 @@
 //! - `oversized`: a length prefix of 4 GiB;
 //! - `truncated`: half a frame, then the write side goes quiet;
 //! - `version`: a Hello from protocol version 99;
-//! - `hang`: a correct handshake and Ready, then no heartbeats ever.
+//! - `hang`: a correct handshake and Ready, then no heartbeats ever;
+//! - `flood`: 200,000 lines on stderr as fast as it can, then a normal agent.
 //!
 //! After its act it prints what the supervisor answered and sleeps until killed.
 
@@ -34,6 +35,24 @@ async fn main() -> anyhow::Result<()> {
             pid,
         })
     };
+
+    if mode == "flood" {
+        use std::io::Write;
+        let started = std::time::Instant::now();
+        let mut err = std::io::stderr().lock();
+        for i in 0..200_000 {
+            writeln!(err, "flood line {i} {}", "x".repeat(100))?;
+        }
+        drop(err);
+        println!("rogue: flooded 200000 lines in {:?}", started.elapsed());
+        let env = cst_agent::AgentEnv {
+            name: std::env::var("CST_AGENT")?,
+            home: cst_config::Home::new(&home),
+            config_path: None,
+        };
+        cst_agent::run(env, cst_agent::Idle).await?;
+        return Ok(());
+    }
 
     if mode == "hang" {
         let (_reader, writer, _) =
