@@ -29,7 +29,10 @@ const PER_ROUND: usize = 5_000;
 const WARMUP: usize = 2_000;
 
 fn client_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Starts the real bus server for this process (its pid registered as the collector).
@@ -62,7 +65,9 @@ fn start_bus(server: &tokio::runtime::Runtime, dir: &std::path::Path) -> std::pa
 
 fn start_plain(server: &tokio::runtime::Runtime, dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("plain.sock");
-    let listener = server.block_on(async { UnixListener::bind(&path) }).unwrap();
+    let listener = server
+        .block_on(async { UnixListener::bind(&path) })
+        .unwrap();
     server.spawn(async move {
         while let Ok((mut s, _)) = listener.accept().await {
             tokio::spawn(async move {
@@ -79,7 +84,11 @@ fn start_plain(server: &tokio::runtime::Runtime, dir: &std::path::Path) -> std::
 }
 
 fn main() {
-    let server = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let bus_path = start_bus(&server, dir.path());
     let plain_path = start_plain(&server, dir.path());
@@ -87,7 +96,10 @@ fn main() {
     let client = std::thread::spawn(move || {
         let rt = client_runtime();
         rt.block_on(async move {
-            let (mut reader, mut writer, _) = cst_agent::bus::connect(&bus_path, "collector", Duration::from_secs(5)).await.unwrap();
+            let (mut reader, mut writer, _) =
+                cst_agent::bus::connect(&bus_path, "collector", Duration::from_secs(5))
+                    .await
+                    .unwrap();
             let mut plain = UnixStream::connect(&plain_path).await.unwrap();
             let (mut bus_lat, mut plain_lat) = (Latencies::default(), Latencies::default());
             let mut seq = 0u64;
@@ -128,8 +140,14 @@ fn main() {
         })
     });
     let (bus_lat, plain_lat) = client.join().unwrap();
-    println!("bus round trip (Ping/Pong via cst bus): {}", bus_lat.summary());
-    println!("plain tokio UnixStream ping-pong:       {}", plain_lat.summary());
+    println!(
+        "bus round trip (Ping/Pong via cst bus): {}",
+        bus_lat.summary()
+    );
+    println!(
+        "plain tokio UnixStream ping-pong:       {}",
+        plain_lat.summary()
+    );
     let p50 = bus_lat.p_us(0.5) / plain_lat.p_us(0.5);
     let p99 = bus_lat.p_us(0.99) / plain_lat.p_us(0.99);
     verdict("bus/plain ratio p50", p50, "×", 1.5, true);

@@ -32,14 +32,33 @@ fn main() {
     std::thread::sleep(Duration::from_secs(10));
     let report = inst.wait_ready();
     let mut pids = vec![("cst (supervisor)".to_string(), inst.supervisor_pid())];
-    pids.extend(report.agents.iter().map(|a| (a.name.clone(), a.pid.unwrap())));
+    pids.extend(
+        report
+            .agents
+            .iter()
+            .map(|a| (a.name.clone(), a.pid.unwrap())),
+    );
     let (mut rss, mut pss) = (0, 0);
     for (name, pid) in &pids {
         let (r, p) = memory(*pid);
-        println!("{name:<18} RSS {:>6.1} MB   PSS {:>6.1} MB", r as f64 / 1e6, p as f64 / 1e6);
+        println!(
+            "{name:<18} RSS {:>6.1} MB   PSS {:>6.1} MB",
+            r as f64 / 1e6,
+            p as f64 / 1e6
+        );
         rss += r;
         pss += p;
     }
-    println!("total              RSS {:>6.1} MB   PSS {:>6.1} MB", rss as f64 / 1e6, pss as f64 / 1e6);
-    verdict("idle RSS, supervisor + 8 agents", rss as f64 / 1e6, "MB", 60.0, true);
+    println!(
+        "total              RSS {:>6.1} MB   PSS {:>6.1} MB",
+        rss as f64 / 1e6,
+        pss as f64 / 1e6
+    );
+    verdict(
+        "idle RSS, supervisor + 8 agents",
+        rss as f64 / 1e6,
+        "MB",
+        60.0,
+        true,
+    );
 }

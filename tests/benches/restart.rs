@@ -24,15 +24,26 @@ use nix::{sys::signal, unistd::Pid};
 const KILLS: usize = 200;
 
 fn main() {
-    let config = "[supervisor.restart]\nhealthy_reset_s = 1\n[supervisor.breaker]\nmax_crashes = 100000\n";
+    let config =
+        "[supervisor.restart]\nhealthy_reset_s = 1\n[supervisor.breaker]\nmax_crashes = 100000\n";
     let inst = Instance::start(config);
     inst.wait_ready();
     let home = Home::new(inst.path());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let lat = rt.block_on(async {
         let mut client = ControlClient::connect(&home).await.unwrap();
         let mut lat = Latencies::default();
-        let names: Vec<String> = client.status().await.unwrap().agents.iter().map(|a| a.name.clone()).collect();
+        let names: Vec<String> = client
+            .status()
+            .await
+            .unwrap()
+            .agents
+            .iter()
+            .map(|a| a.name.clone())
+            .collect();
         let mut last_kill = vec![Instant::now() - Duration::from_secs(10); names.len()];
         for i in 0..KILLS {
             let idx = i % names.len();
@@ -51,17 +62,31 @@ fn main() {
                 let report = client.status().await.unwrap();
                 let a = &report.agents[idx];
                 if a.state == AgentState::Ready && a.pid.is_some_and(|p| p != old) {
-                    let ready_at = Instant::now() - Duration::from_millis(a.ready_for_ms.unwrap_or(0));
+                    let ready_at =
+                        Instant::now() - Duration::from_millis(a.ready_for_ms.unwrap_or(0));
                     lat.record(ready_at.saturating_duration_since(killed_at));
                     break;
                 }
-                assert!(Instant::now() < deadline, "{} not Ready 10 s after kill -9: {a:?}", names[idx]);
+                assert!(
+                    Instant::now() < deadline,
+                    "{} not Ready 10 s after kill -9: {a:?}",
+                    names[idx]
+                );
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
         lat
     });
-    println!("kill -9 → Ready again over {KILLS} kills: {}", lat.summary());
-    verdict("kill -9 → Ready p50", lat.p_us(0.5) / 1000.0, "ms", 50.0, true);
+    println!(
+        "kill -9 → Ready again over {KILLS} kills: {}",
+        lat.summary()
+    );
+    verdict(
+        "kill -9 → Ready p50",
+        lat.p_us(0.5) / 1000.0,
+        "ms",
+        50.0,
+        true,
+    );
     println!("kill -9 → Ready p99: {:.2} ms", lat.p_us(0.99) / 1000.0);
 }

@@ -43,7 +43,14 @@ impl Latencies {
 /// Prints `name: value` with the bar and whether it is met.
 #[allow(clippy::print_stdout)]
 pub fn verdict(name: &str, value: f64, unit: &str, bar: f64, lower_is_better: bool) {
-    let ok = if lower_is_better { value <= bar } else { value >= bar };
+    let ok = if lower_is_better {
+        value <= bar
+    } else {
+        value >= bar
+    };
     let cmp = if lower_is_better { "≤" } else { "≥" };
-    println!("{name}: {value:.2} {unit} (bar {cmp} {bar} {unit}) {}", if ok { "MET" } else { "NOT MET" });
+    println!(
+        "{name}: {value:.2} {unit} (bar {cmp} {bar} {unit}) {}",
+        if ok { "MET" } else { "NOT MET" }
+    );
 }

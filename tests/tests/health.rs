@@ -137,7 +137,11 @@ fn metrics_parse_as_prometheus_text() {
 
 #[test]
 fn health_is_also_served_on_a_loopback_tcp_port_when_configured() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let inst = Instance::start(&format!("[health]\ntcp_addr = \"127.0.0.1:{port}\"\n"));
     inst.wait_ready();
     let out = Command::new("curl")
@@ -145,16 +149,28 @@ fn health_is_also_served_on_a_loopback_tcp_port_when_configured() {
         .arg(format!("http://127.0.0.1:{port}/metrics"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("cst_ready 1"));
 }
 
 #[test]
 fn a_non_loopback_health_address_is_a_config_error_naming_the_key() {
-    let inst = Instance::start("[health]\ntcp_addr = \"0.0.0.0:9464\"\n[supervisor]\nmissed_heartbeats = 0\n");
+    let inst = Instance::start(
+        "[health]\ntcp_addr = \"0.0.0.0:9464\"\n[supervisor]\nmissed_heartbeats = 0\n",
+    );
     let mut inst = inst;
     assert_eq!(inst.wait_exit(std::time::Duration::from_secs(10)), Some(78));
     let out = inst.output();
-    assert!(out.contains("health.tcp_addr 0.0.0.0:9464 is not a loopback address"), "{out}");
-    assert!(out.contains("supervisor.missed_heartbeats"), "every error at once: {out}");
+    assert!(
+        out.contains("health.tcp_addr 0.0.0.0:9464 is not a loopback address"),
+        "{out}"
+    );
+    assert!(
+        out.contains("supervisor.missed_heartbeats"),
+        "every error at once: {out}"
+    );
 }

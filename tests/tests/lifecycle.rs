@@ -215,13 +215,24 @@ fn a_flood_of_output_is_dropped_and_counted_not_allowed_to_stall_the_agent() {
         rogue.display().to_string()
     );
     let inst = Instance::start(&config);
-    let report = inst.wait_for("flooding agent ready", Duration::from_secs(30), |r| is_ready(r, "portfolio"));
+    let report = inst.wait_for("flooding agent ready", Duration::from_secs(30), |r| {
+        is_ready(r, "portfolio")
+    });
     let p = agent(&report, "portfolio");
-    assert!(p.log_lines_dropped > 0, "a 16-line queue cannot have kept 200,000 lines: {p:?}");
-    assert!(p.log_lines_dropped < 200_000, "some lines must have been written");
+    assert!(
+        p.log_lines_dropped > 0,
+        "a 16-line queue cannot have kept 200,000 lines: {p:?}"
+    );
+    assert!(
+        p.log_lines_dropped < 200_000,
+        "some lines must have been written"
+    );
     // Rotation kept the files bounded.
     let dir = inst.path().join("logs/portfolio");
-    let total: u64 = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+    let total: u64 = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
     assert!(total <= 3 * 65536, "log files grew to {total} bytes");
     assert!(!dir.join("portfolio.log.3").exists());
 }
@@ -233,14 +244,24 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
     let out = inst.cst(&["run-now", "collector"]);
     assert!(out.status.success());
     // Honest: the agent says it has nothing to run rather than pretending.
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "collector: this agent has no periodic work");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "collector: this agent has no periodic work"
+    );
     let out = inst.cst(&["reload"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("reload sent to 8 agents"));
-    std::fs::write(inst.path().join("config.toml"), "[logs]\nlevel = \"info\"\nkeep_filez = 3\n").unwrap();
+    std::fs::write(
+        inst.path().join("config.toml"),
+        "[logs]\nlevel = \"info\"\nkeep_filez = 3\n",
+    )
+    .unwrap();
     let out = inst.cst(&["reload"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("reload refused") && err.contains("keep_filez"), "{err}");
+    assert!(
+        err.contains("reload refused") && err.contains("keep_filez"),
+        "{err}"
+    );
     assert!(inst.wait_ready().ready, "a refused reload changes nothing");
 }

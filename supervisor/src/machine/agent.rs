@@ -409,6 +409,13 @@ impl AgentMachine {
         vec![Action::SendShutdown { pid }]
     }
 
+    /// Changes what follows a stop already under way.
+    fn set_after_stop(&mut self, after: AfterStop) {
+        if let Phase::Stopping { then, .. } = &mut self.phase {
+            *then = after;
+        }
+    }
+
     /// `cst restart AGENT`: a graceful stop followed by an immediate start. Refused while the
     /// breaker is open, so a crash loop is not hidden by manual restarts.
     pub fn restart(&mut self, now: Instant) -> Result<Vec<Action>, String> {
@@ -422,18 +429,8 @@ impl AgentMachine {
             Phase::Starting { pid, .. } | Phase::Ready { pid, .. } => {
                 Ok(self.begin_stop(pid, AfterStop::Restart, now))
             }
-            Phase::Stopping {
-                pid,
-                step,
-                deadline,
-                ..
-            } => {
-                self.phase = Phase::Stopping {
-                    pid,
-                    step,
-                    deadline,
-                    then: AfterStop::Restart,
-                };
+            Phase::Stopping { .. } => {
+                self.set_after_stop(AfterStop::Restart);
                 Ok(Vec::new())
             }
             Phase::Stopped | Phase::Backoff { .. } => Ok(self.spawn()),
@@ -461,18 +458,8 @@ impl AgentMachine {
             Phase::Starting { pid, .. } | Phase::Ready { pid, .. } => {
                 self.begin_stop(pid, AfterStop::Stay, now)
             }
-            Phase::Stopping {
-                pid,
-                step,
-                deadline,
-                ..
-            } => {
-                self.phase = Phase::Stopping {
-                    pid,
-                    step,
-                    deadline,
-                    then: AfterStop::Stay,
-                };
+            Phase::Stopping { .. } => {
+                self.set_after_stop(AfterStop::Stay);
                 Vec::new()
             }
             Phase::Killing { pid, .. } => {
