@@ -137,16 +137,19 @@ fn metrics_parse_as_prometheus_text() {
 
 #[test]
 fn health_is_also_served_on_a_loopback_tcp_port_when_configured() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let inst = Instance::start(&format!("[health]\ntcp_addr = \"127.0.0.1:{port}\"\n"));
+    // Port 0: the supervisor binds a free port and logs it, so parallel tests never collide.
+    let inst = Instance::start("[health]\ntcp_addr = \"127.0.0.1:0\"\n");
     inst.wait_ready();
+    let log = std::fs::read_to_string(inst.path().join("logs/cst/cst.log")).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("health endpoint on loopback TCP"))
+        .expect("bound address logged");
+    let json: serde_json::Value = serde_json::from_str(line).unwrap();
+    let addr = json["addr"].as_str().unwrap().to_string();
     let out = Command::new("curl")
         .args(["-sS", "--max-time", "10"])
-        .arg(format!("http://127.0.0.1:{port}/metrics"))
+        .arg(format!("http://{addr}/metrics"))
         .output()
         .unwrap();
     assert!(
@@ -173,4 +176,28 @@ fn a_non_loopback_health_address_is_a_config_error_naming_the_key() {
         out.contains("supervisor.missed_heartbeats"),
         "every error at once: {out}"
     );
+}
+
+#[test]
+fn a_client_that_never_finishes_its_headers_is_disconnected() {
+    use std::io::{Read, Write};
+    let inst = Instance::start("");
+    inst.wait_ready();
+    let mut s =
+        std::os::unix::net::UnixStream::connect(inst.path().join("run/health.sock")).unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    // The server must end the connection (possibly with a 408) well before our timeout.
+    let _ = s.read_to_end(&mut buf);
+    let waited = started.elapsed();
+    assert!(
+        waited < std::time::Duration::from_secs(10),
+        "held for {waited:?}"
+    );
+    // And it keeps serving everyone else.
+    let (code, _) = curl(&inst, "/health");
+    assert_eq!(code, 200);
 }

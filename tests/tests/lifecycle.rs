@@ -141,6 +141,12 @@ fn cst_stop_stops_agents_in_reverse_start_order_and_exits_cleanly() {
     let out = inst.cst(&["status"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("start one with `cst up"));
+    // `cst stop` returned after the lock was released: a new `cst up` starts at once.
+    let mut again = inst.spawn_up();
+    let report = inst.wait_ready();
+    assert_eq!(report.supervisor.pid, again.id());
+    let _ = again.kill();
+    let _ = again.wait();
 }
 
 #[test]
@@ -264,4 +270,33 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
         "{err}"
     );
     assert!(inst.wait_ready().ready, "a refused reload changes nothing");
+}
+
+#[test]
+fn over_long_and_non_utf8_output_never_ends_the_capture() {
+    let rogue = cst_tests::bin_dir().join("rogue_agent");
+    let config = format!(
+        "[agents.ml]\nenabled = true\ncommand = [{:?}, \"ugly\"]\n",
+        rogue.display().to_string()
+    );
+    let inst = Instance::start(&config);
+    inst.wait_ready();
+    // The runtime logs "ready" after the ugly output: capture must still be running.
+    let log_path = inst.path().join("logs/ml/ml.log");
+    inst.wait_for("ml's ready line captured", Duration::from_secs(10), |_| {
+        std::fs::read_to_string(&log_path)
+            .unwrap_or_default()
+            .contains("\"message\":\"ready\"")
+    });
+    let log = String::from_utf8(std::fs::read(&log_path).unwrap()).expect("the log file is UTF-8");
+    assert!(log.contains("[line cut at 64 KiB by cst]"));
+    assert!(
+        !log.contains("end of long line"),
+        "the rest of a cut line is skipped"
+    );
+    assert!(log.contains("not utf-8: \u{fffd}\u{fffd}\u{fffd}"));
+    assert!(
+        log.lines().all(|l| l.len() <= 64 * 1024 + 64),
+        "a line longer than the cut"
+    );
 }

@@ -193,3 +193,8 @@ fn an_oversized_frame_from_a_spawned_agent_is_refused_without_allocating() {
 fn a_wrong_protocol_version_on_the_bus_is_refused_by_name() {
     rogue_on_the_bus("version", "protocol version 99 not supported");
 }
+
+#[test]
+fn half_a_hello_from_a_spawned_agent_times_out_as_truncated_or_silent() {
+    rogue_on_the_bus("truncated", "no Hello within 5 s");
+}

@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use figment::{
-    Figment,
-    providers::{Env, Format, Toml},
+    Figment, Profile, Provider,
+    providers::{Env, Format, Serialized, Toml},
+    value::{Dict, Value},
 };
 
 use crate::{Config, ConfigError, Home, raw::RawConfig};
@@ -32,8 +33,66 @@ pub fn load(home: &Home, explicit: Option<&Path>) -> Result<Config, ConfigError>
     let env = Env::prefixed("CST_")
         .filter(|key| key.as_str().contains("__"))
         .split("__");
-    let raw: RawConfig = figment.merge(env).extract().map_err(Box::new)?;
-    Config::validate(raw)
+    let figment = figment.merge(env);
+    // Unknown keys are collected (all of them, where serde would stop at the first) and left
+    // out, so the values of the known keys are still checked in the same run.
+    let (pruned, mut errors) = split_unknown(&figment)?;
+    match Figment::from(Serialized::defaults(pruned)).extract::<RawConfig>() {
+        Ok(raw) => match Config::validate(raw) {
+            Ok(config) if errors.is_empty() => Ok(config),
+            Ok(_) => Err(ConfigError::Invalid(errors)),
+            Err(ConfigError::Invalid(more)) => {
+                errors.extend(more);
+                Err(ConfigError::Invalid(errors))
+            }
+            Err(other) => Err(other),
+        },
+        Err(e) => {
+            errors.extend(e.into_iter().map(|e| e.to_string()));
+            Err(ConfigError::Invalid(errors))
+        }
+    }
+}
+
+/// The merged configuration without the keys `config/default.toml` lacks, and one message
+/// per such key, by its full path. Unknown agent tables stay: validation names them along
+/// with the known agents.
+fn split_unknown(figment: &Figment) -> Result<(Dict, Vec<String>), ConfigError> {
+    let defaults = Figment::from(Toml::string(DEFAULT_TOML))
+        .data()
+        .map_err(Box::new)?;
+    let given = figment.data().map_err(Box::new)?;
+    let empty = Dict::new();
+    let known = defaults.get(&Profile::Default).unwrap_or(&empty);
+    let given = given.get(&Profile::Default).unwrap_or(&empty);
+    let mut errors = Vec::new();
+    let pruned = prune(given, known, "", &mut errors);
+    Ok((pruned, errors))
+}
+
+fn prune(given: &Dict, known: &Dict, prefix: &str, errors: &mut Vec<String>) -> Dict {
+    let mut kept = Dict::new();
+    for (key, value) in given {
+        let path = format!("{prefix}{key}");
+        match (known.get(key), value) {
+            (None, _) if prefix == "agents." => {
+                kept.insert(key.clone(), value.clone());
+            }
+            (None, _) => errors.push(format!(
+                "unknown key {path}: see config/default.toml for every key"
+            )),
+            (Some(Value::Dict(_, k)), Value::Dict(tag, g)) => {
+                kept.insert(
+                    key.clone(),
+                    Value::Dict(*tag, prune(g, k, &format!("{path}."), errors)),
+                );
+            }
+            _ => {
+                kept.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -72,6 +131,43 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("heartbeat_intervall_ms"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_all_reported_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "[supervisor]\nheartbeat_intervall_ms = 250\nmissed_heartbeats = 0\n\
+             [logs]\nkeep_filez = 3\nlevel = \"info,[\"\n[agents.whale]\nenabled = true\ncommand = []\ncmd = 1\n",
+        );
+        let ConfigError::Invalid(errors) = load(&Home::new(dir.path()), Some(&path)).unwrap_err()
+        else {
+            panic!("expected collected errors");
+        };
+        let all = errors.join("\n");
+        for needle in [
+            "supervisor.heartbeat_intervall_ms",
+            "logs.keep_filez",
+            "agents.whale.cmd",
+            "missed_heartbeats",
+            "logs.level",
+        ] {
+            assert!(all.contains(needle), "{needle} not reported in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "[supervisor]\nheartbeat_interval_ms = \"fast\"\n",
+        );
+        let err = load(&Home::new(dir.path()), Some(&path))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("heartbeat_interval_ms"), "{err}");
     }
 
     #[test]

@@ -147,6 +147,15 @@ impl Config {
             ),
         );
         let l = &raw.logs;
+        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(&l.level) {
+            check(
+                false,
+                format!(
+                    "logs.level {:?} is not a valid filter ({e}): try \"info\" or \"info,cst=debug\"",
+                    l.level
+                ),
+            );
+        }
         check(
             l.max_file_bytes >= 4096,
             format!(

@@ -26,8 +26,8 @@ pub enum CliError {
     Rejected(String),
     #[error("the supervisor closed the connection")]
     Closed,
-    #[error("no answer from the supervisor within {} s", TIMEOUT.as_secs())]
-    Timeout,
+    #[error("no answer from the supervisor within {0} s: see `cst logs cst`")]
+    Timeout(u64),
     #[error("unexpected answer from the supervisor: {0}")]
     Unexpected(String),
 }
@@ -65,6 +65,16 @@ impl ControlClient {
     }
 
     pub async fn request(&mut self, request: ControlRequest) -> Result<ControlResponse, CliError> {
+        self.request_within(request, TIMEOUT).await
+    }
+
+    /// `cst stop` waits for every agent's graceful stop, which the supervisor bounds by its
+    /// own escalation to SIGKILL; the long limit only guards against a wedged supervisor.
+    pub async fn request_within(
+        &mut self,
+        request: ControlRequest,
+        limit: Duration,
+    ) -> Result<ControlResponse, CliError> {
         let exchange = async {
             self.conn.send(request).await?;
             self.conn
@@ -73,9 +83,9 @@ impl ControlClient {
                 .ok_or(CliError::Closed)?
                 .map_err(CliError::from)
         };
-        tokio::time::timeout(TIMEOUT, exchange)
+        tokio::time::timeout(limit, exchange)
             .await
-            .map_err(|_| CliError::Timeout)?
+            .map_err(|_| CliError::Timeout(limit.as_secs()))?
     }
 
     pub async fn status(&mut self) -> Result<StatusReport, CliError> {
@@ -86,14 +96,18 @@ impl ControlClient {
     }
 }
 
-/// After `cst stop`: waits until the supervisor has removed its control socket.
+/// After `cst stop`: waits until the supervisor has released the instance lock, so a
+/// `cst up` right after `cst stop` on the same home is never refused.
 pub async fn wait_until_gone(home: &Home) -> Result<(), CliError> {
     let deadline = tokio::time::Instant::now() + TIMEOUT;
     while tokio::time::Instant::now() < deadline {
-        if !home.control_socket().exists() {
+        let Ok(file) = std::fs::File::open(home.lock_file()) else {
+            return Ok(());
+        };
+        if nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockSharedNonblock).is_ok() {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Err(CliError::Timeout)
+    Err(CliError::Timeout(TIMEOUT.as_secs()))
 }

@@ -10,7 +10,7 @@ pub mod logs;
 pub mod render;
 pub mod up;
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use cst_config::Home;
@@ -136,7 +136,9 @@ async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
         Command::RunNow { agent: a } => ControlRequest::RunNow(agent(a)),
         Command::Reload => ControlRequest::Reload,
         Command::Stop => {
-            let outcome = client.request(ControlRequest::Stop).await?;
+            let outcome = client
+                .request_within(ControlRequest::Stop, Duration::from_secs(600))
+                .await?;
             drop(client);
             let code = print_outcome(outcome);
             client::wait_until_gone(home).await?;

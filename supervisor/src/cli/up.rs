@@ -45,6 +45,7 @@ pub fn run(home: Home, config_path: Option<PathBuf>) -> ExitCode {
         }
     };
     cst_logging::init_supervisor(&config.logs.level, log);
+    raise_fd_limit();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -70,5 +71,20 @@ pub fn run(home: Home, config_path: Option<PathBuf>) -> ExitCode {
             eprintln!("cst: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Soft limit on open files up to the hard limit: sockets, pipes and logs all need
+/// descriptors, and running out would make every spawn fail.
+fn raise_fd_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    match getrlimit(Resource::RLIMIT_NOFILE) {
+        Ok((soft, hard)) if soft < hard => {
+            if let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard) {
+                tracing::warn!(soft, hard, error = %e, "cannot raise the open-file limit");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot read the open-file limit"),
     }
 }

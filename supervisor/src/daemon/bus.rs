@@ -18,6 +18,7 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 
 use super::{
     events::{CoreEvent, CoreSender},
+    limits::Slots,
     pids::SpawnedPids,
     stats::SocketStats,
 };
@@ -40,16 +41,14 @@ pub struct BusContext {
 }
 
 pub async fn serve(listener: Listener, ctx: BusContext) {
+    let slots = Slots::default();
     loop {
-        match socket::accept(&listener).await {
-            Ok(stream) => {
-                tokio::spawn(connection(stream, ctx.clone()));
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "bus accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
+        let (stream, permit) = slots.accept(&listener, "bus").await;
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            connection(stream, ctx).await;
+            drop(permit);
+        });
     }
 }
 
@@ -165,6 +164,36 @@ async fn reject(writer: &mut Writer, reason: &str) {
     let _ = tokio::time::timeout(Duration::from_secs(1), writer.send(frame)).await;
 }
 
+/// What one frame may carry: an agent is trusted with its own work, not with the
+/// supervisor's memory. Counters are a few named totals; topics and keys are short names.
+pub const MAX_COUNTERS: usize = 64;
+pub const MAX_TOPICS: usize = 64;
+pub const MAX_NAME_BYTES: usize = 256;
+
+fn check_size(frame: &AgentFrame) -> Result<(), String> {
+    let long = |s: &String| s.len() > MAX_NAME_BYTES;
+    match frame {
+        AgentFrame::Heartbeat(hb) if hb.counters.len() > MAX_COUNTERS => Err(format!(
+            "heartbeat with {} counters (limit {MAX_COUNTERS})",
+            hb.counters.len()
+        )),
+        AgentFrame::Heartbeat(hb) if hb.counters.iter().any(|c| long(&c.name)) => {
+            Err(format!("counter name over {MAX_NAME_BYTES} bytes"))
+        }
+        AgentFrame::Subscribe(sub)
+            if sub.topics.len() > MAX_TOPICS || sub.topics.iter().any(long) =>
+        {
+            Err(format!(
+                "subscription beyond {MAX_TOPICS} topics of at most {MAX_NAME_BYTES} bytes"
+            ))
+        }
+        AgentFrame::Publish(e) if long(&e.topic) || long(&e.key) => {
+            Err(format!("event topic or key over {MAX_NAME_BYTES} bytes"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Moves frames both ways until either side ends. Pings are answered here, without the
 /// core, so the bus round trip is one hop.
 async fn pump(
@@ -191,6 +220,7 @@ async fn pump(
                     }
                     AgentFrame::Hello(_) => return Err("second Hello on one connection".to_string()),
                     frame => {
+                        check_size(&frame).map_err(|e| format!("pid {pid}: {e}"))?;
                         if ctx.core.send(CoreEvent::Frame { agent, pid, frame }).await.is_err() {
                             return Ok(());
                         }

@@ -1,7 +1,7 @@
 //! The control socket: `cst` commands, one request and one response at a time, after a
 //! Hello of our protocol version. Same-uid peers only.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use cst_protocol::{
     FrameCodec, PROTOCOL_VERSION,
@@ -16,6 +16,7 @@ use tokio_util::{codec::Framed, task::TaskTracker};
 use super::{
     bus::{HELLO_TIMEOUT, describe},
     events::{CoreEvent, CoreSender},
+    limits::{CONTROL_IDLE, Slots},
     stats::SocketStats,
 };
 
@@ -29,22 +30,17 @@ pub async fn serve(
     stats: Arc<SocketStats>,
     tracker: TaskTracker,
 ) {
+    let slots = Slots::default();
     loop {
-        match socket::accept(&listener).await {
-            Ok(stream) => {
-                let (core, stats) = (core.clone(), stats.clone());
-                tracker.spawn(async move {
-                    if let Err(reason) = connection(stream, &core, &stats).await {
-                        SocketStats::inc(&stats.control_rejected);
-                        tracing::warn!(socket = "control", %reason, "connection dropped");
-                    }
-                });
+        let (stream, permit) = slots.accept(&listener, "control").await;
+        let (core, stats) = (core.clone(), stats.clone());
+        tracker.spawn(async move {
+            if let Err(reason) = connection(stream, &core, &stats).await {
+                SocketStats::inc(&stats.control_rejected);
+                tracing::warn!(socket = "control", %reason, "connection dropped");
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "control accept failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
+            drop(permit);
+        });
     }
 }
 
@@ -80,8 +76,12 @@ async fn connection(stream: Stream, core: &CoreSender, stats: &SocketStats) -> R
     .await
     .map_err(|e| e.to_string())?;
 
-    while let Some(request) = conn.next().await {
-        let request = request.map_err(|e| describe(&e, pid))?;
+    loop {
+        let request = match tokio::time::timeout(CONTROL_IDLE, conn.next()).await {
+            Err(_) => return Err(format!("pid {pid}: idle for {} s", CONTROL_IDLE.as_secs())),
+            Ok(None) => return Ok(()),
+            Ok(Some(request)) => request.map_err(|e| describe(&e, pid))?,
+        };
         if let ControlRequest::Hello(_) = request {
             return Err(format!("pid {pid}: second Hello on one connection"));
         }
@@ -99,5 +99,4 @@ async fn connection(stream: Stream, core: &CoreSender, stats: &SocketStats) -> R
         };
         conn.send(response).await.map_err(|e| e.to_string())?;
     }
-    Ok(())
 }

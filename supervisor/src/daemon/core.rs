@@ -127,18 +127,37 @@ impl Core {
         self.publish();
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut dirty = false;
         loop {
             tokio::select! {
                 event = events.recv() => match event {
-                    Some(event) => self.handle(event),
+                    Some(event) => {
+                        // Lifecycle changes show at once; counters and samples, which can
+                        // arrive in floods, at the next tick.
+                        let routine = matches!(
+                            &event,
+                            CoreEvent::Samples(_)
+                                | CoreEvent::Frame { frame: AgentFrame::Heartbeat(_) | AgentFrame::Publish(_), .. }
+                        );
+                        self.handle(event);
+                        if routine {
+                            dirty = true;
+                        } else {
+                            self.publish();
+                        }
+                    }
                     None => break,
                 },
-                _ = ticker.tick() => self.tick(),
+                _ = ticker.tick() => {
+                    let changed = self.tick();
+                    if std::mem::take(&mut dirty) || changed {
+                        self.publish();
+                    }
+                }
             }
             if self.stopping && self.advance_stop() {
                 break;
             }
-            self.publish();
         }
         self.publish();
         for waiter in self.stop_waiters.drain(..) {
@@ -153,10 +172,14 @@ impl Core {
         self.report.send_replace(Arc::new(report::build(self)));
     }
 
-    fn tick(&mut self) {
+    /// Runs every machine's timers; true if any agent changed state.
+    fn tick(&mut self) -> bool {
         let now = Instant::now();
+        let mut changed = false;
         for agent in 0..self.slots.len() {
+            let before = self.slots[agent].machine.state();
             let actions = self.slots[agent].machine.tick(now);
+            changed |= !actions.is_empty() || self.slots[agent].machine.state() != before;
             self.execute(agent, actions);
         }
         let expired: Vec<u64> = self
@@ -175,6 +198,7 @@ impl Core {
                 let _ = p.reply.send(ControlResponse::Failed(Outcome { message }));
             }
         }
+        changed
     }
 
     /// Stops agents one at a time in reverse start order; true once all are down.
@@ -257,12 +281,20 @@ impl Core {
                 }
             }
             CoreEvent::Control { request, reply } => self.on_control(request, reply, now),
-            CoreEvent::Shutdown { reason } => {
-                if !self.stopping {
-                    tracing::info!(reason, "stopping every agent in reverse start order");
-                }
-                self.stopping = true;
-            }
+            CoreEvent::Shutdown { reason } => self.begin_shutdown(reason),
+        }
+    }
+
+    /// From now on nothing starts: agents waiting to restart become Stopped, running ones
+    /// are stopped one at a time in reverse start order (see `advance_stop`).
+    fn begin_shutdown(&mut self, reason: &str) {
+        if self.stopping {
+            return;
+        }
+        tracing::info!(reason, "stopping every agent in reverse start order");
+        self.stopping = true;
+        for slot in &mut self.slots {
+            slot.machine.halt();
         }
     }
 
@@ -285,6 +317,10 @@ impl Core {
 
     fn on_frame(&mut self, agent: usize, pid: u32, frame: AgentFrame, now: Instant) {
         let slot = &mut self.slots[agent];
+        // A late frame from a process that already exited must not touch its successor.
+        if slot.machine.pid() != Some(pid) {
+            return;
+        }
         match frame {
             AgentFrame::Ready(_) => {
                 slot.machine.on_ready(pid, now);
@@ -297,7 +333,11 @@ impl Core {
             AgentFrame::Subscribe(sub) => slot.topics = sub.topics,
             AgentFrame::Publish(event) => self.route(agent, event),
             AgentFrame::CommandAck(ack) => {
-                if let Some(p) = self.pending.remove(&ack.id) {
+                let for_this_agent = self.pending.get(&ack.id).is_some_and(|p| p.agent == agent);
+                if let Some(p) = for_this_agent
+                    .then(|| self.pending.remove(&ack.id))
+                    .flatten()
+                {
                     let message = format!("{}: {}", self.slots[p.agent].machine.name, ack.outcome);
                     let _ = p.reply.send(ControlResponse::Done(Outcome { message }));
                 }
@@ -439,8 +479,7 @@ impl Core {
             },
             ControlRequest::Reload => self.reload(),
             ControlRequest::Stop => {
-                self.stopping = true;
-                tracing::info!("stop requested over the control socket");
+                self.begin_shutdown("cst stop");
                 self.stop_waiters.push(reply);
                 return;
             }

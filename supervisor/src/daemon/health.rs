@@ -2,7 +2,7 @@
 //! `GET /health` (JSON status report) and `GET /metrics` (Prometheus text). It serves the
 //! latest report kept by the core, so it answers even when every agent is down.
 
-use std::{io, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
     Json, Router,
@@ -12,12 +12,24 @@ use axum::{
     routing::get,
 };
 use cst_protocol::{
-    socket::{self, Listener, Stream},
+    socket::{self, Listener},
     status::StatusReport,
 };
-use tokio::sync::watch;
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use tokio::{
+    net::TcpListener,
+    sync::{OwnedSemaphorePermit, watch},
+};
 
-use super::{metrics, stats::SocketStats};
+use super::{
+    limits::{HTTP_CONNECTION_LIFETIME, HTTP_HEADER_TIMEOUT, Slots},
+    metrics,
+    stats::SocketStats,
+};
 
 #[derive(Debug, Clone)]
 pub struct HealthState {
@@ -59,30 +71,50 @@ async fn not_found() -> impl IntoResponse {
     )
 }
 
-/// The health socket as an axum listener: connections from other users are dropped.
-#[derive(Debug)]
-pub struct HealthListener(pub Listener);
+/// Serves `app` on the health socket: same-uid peers only, bounded connections, a header
+/// timeout and a connection lifetime, so a stuck client cannot pin the socket.
+pub async fn serve_unix(listener: Listener, app: Router) {
+    let slots = Slots::default();
+    loop {
+        let (stream, permit) = slots.accept(&listener, "health").await;
+        if let Err(e) = socket::check_same_uid(&stream) {
+            tracing::warn!(socket = "health", reason = %e, "connection refused");
+            continue;
+        }
+        tokio::spawn(serve_connection(stream, app.clone(), permit));
+    }
+}
 
-impl axum::serve::Listener for HealthListener {
-    type Io = Stream;
-    type Addr = ();
-
-    async fn accept(&mut self) -> (Stream, ()) {
-        loop {
-            match socket::accept(&self.0).await {
-                Ok(stream) => match socket::check_same_uid(&stream) {
-                    Ok(_) => return (stream, ()),
-                    Err(e) => tracing::warn!(socket = "health", reason = %e, "connection refused"),
-                },
-                Err(e) => {
-                    tracing::warn!(error = %e, "health accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                }
+/// The same on loopback TCP (`health.tcp_addr`), for Prometheus.
+pub async fn serve_tcp(listener: TcpListener, app: Router) {
+    let slots = Slots::default();
+    loop {
+        let Ok(permit) = slots.permit().await else {
+            return;
+        };
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                tokio::spawn(serve_connection(stream, app.clone(), permit));
+            }
+            Err(e) => {
+                tracing::warn!(socket = "health-tcp", error = %e, "accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
         }
     }
+}
 
-    fn local_addr(&self) -> io::Result<()> {
-        Ok(())
+async fn serve_connection<S>(stream: S, app: Router, permit: OwnedSemaphorePermit)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HTTP_HEADER_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    // Past its lifetime a connection is simply dropped.
+    if let Ok(Err(e)) = tokio::time::timeout(HTTP_CONNECTION_LIFETIME, conn).await {
+        tracing::debug!(error = %e, "health connection ended with an error");
     }
+    drop(permit);
 }

@@ -13,17 +13,16 @@ use std::{
     },
 };
 
+use bytes::BytesMut;
 use cst_config::{Home, LogConfig};
 use cst_logging::RotatingFile;
-use futures::StreamExt;
 use tokio::{
-    io::AsyncRead,
+    io::{AsyncRead, AsyncReadExt},
     process::{ChildStderr, ChildStdout},
     runtime::Handle,
 };
-use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
-/// Longer lines are dropped (and counted) rather than buffered without bound.
+/// Longer lines are cut rather than buffered without bound.
 const MAX_LINE: usize = 64 * 1024;
 
 #[derive(Debug, Clone)]
@@ -76,20 +75,43 @@ impl LogSink {
         handle.spawn(self.clone().pump(agent, err));
     }
 
-    async fn pump(self, agent: usize, pipe: impl AsyncRead + Unpin) {
-        let mut lines = FramedRead::new(pipe, LinesCodec::new_with_max_length(MAX_LINE));
-        while let Some(line) = lines.next().await {
-            match line {
-                Ok(line) => {
-                    if self.tx.try_send((agent, line)).is_err() {
-                        self.dropped[agent].fetch_add(1, Ordering::Relaxed);
-                    }
-                }
-                Err(LinesCodecError::MaxLineLengthExceeded) => {
-                    self.dropped[agent].fetch_add(1, Ordering::Relaxed);
-                }
-                Err(LinesCodecError::Io(_)) => break,
+    /// Reads raw bytes until EOF, so no line can end the capture: an over-long line is cut
+    /// at [`MAX_LINE`] (the rest of it is skipped) and invalid UTF-8 is replaced, never fatal.
+    async fn pump(self, agent: usize, mut pipe: impl AsyncRead + Unpin) {
+        let mut buf = BytesMut::with_capacity(8192);
+        // Bytes of an over-long line still to skip, until its newline arrives.
+        let mut skipping = false;
+        loop {
+            match pipe.read_buf(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
             }
+            while let Some(nl) = buf.iter().position(|b| *b == b'\n') {
+                let line = buf.split_to(nl + 1);
+                if std::mem::take(&mut skipping) {
+                    continue;
+                }
+                self.emit(agent, &line[..nl]);
+            }
+            if buf.len() >= MAX_LINE {
+                if !skipping {
+                    let mut cut = buf.split_to(MAX_LINE).to_vec();
+                    cut.extend_from_slice(b" [line cut at 64 KiB by cst]");
+                    self.emit(agent, &cut);
+                }
+                buf.clear();
+                skipping = true;
+            }
+        }
+        if !buf.is_empty() && !skipping {
+            self.emit(agent, &buf);
+        }
+    }
+
+    fn emit(&self, agent: usize, line: &[u8]) {
+        let line = String::from_utf8_lossy(line).into_owned();
+        if self.tx.try_send((agent, line)).is_err() {
+            self.dropped[agent].fetch_add(1, Ordering::Relaxed);
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod control;
 pub mod core;
 pub mod events;
 pub mod health;
+pub mod limits;
 pub mod lock;
 pub mod logs;
 pub mod metrics;
@@ -36,7 +37,7 @@ use self::{
     bus::BusContext,
     core::{Core, CoreParts},
     events::{CORE_QUEUE, CoreEvent},
-    health::{HealthListener, HealthState},
+    health::HealthState,
     lock::InstanceLock,
     logs::LogSink,
     pids::SpawnedPids,
@@ -123,22 +124,14 @@ pub async fn run(opts: DaemonOptions, lock: InstanceLock) -> Result<(), DaemonEr
         stats: stats.clone(),
     };
     let app = health::router(health_state);
-    let unix_app = app.clone();
-    tasks.spawn(async move {
-        if let Err(e) = axum::serve(HealthListener(health_listener), unix_app).await {
-            tracing::error!(error = %e, "health socket stopped");
-        }
-    });
+    tasks.spawn(health::serve_unix(health_listener, app.clone()));
     if let Some(addr) = opts.config.health.tcp_addr {
         let tcp = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|e| DaemonError::io("cannot listen for health on", addr.to_string(), e))?;
-        tracing::info!(%addr, "health endpoint on loopback TCP");
-        tasks.spawn(async move {
-            if let Err(e) = axum::serve(tcp, app).await {
-                tracing::error!(error = %e, "health TCP endpoint stopped");
-            }
-        });
+        let bound = tcp.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        tracing::info!(addr = %bound, "health endpoint on loopback TCP");
+        tasks.spawn(health::serve_tcp(tcp, app));
     }
     tasks.spawn(sampler::run(
         core_tx.clone(),

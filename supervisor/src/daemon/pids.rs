@@ -33,7 +33,12 @@ impl SpawnedPids {
         self.lock().insert(pid, agent);
     }
 
-    pub fn remove(&self, pid: u32) {
-        self.lock().remove(&pid);
+    /// Forgets `pid` if it still belongs to `agent`: after a reap the kernel may already have
+    /// reused the pid for another agent's new process.
+    pub fn remove(&self, pid: u32, agent: usize) {
+        let mut table = self.lock();
+        if table.get(&pid) == Some(&agent) {
+            table.remove(&pid);
+        }
     }
 }

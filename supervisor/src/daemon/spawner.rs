@@ -41,7 +41,16 @@ impl Spawner {
             .name("cst-spawner".into())
             .spawn(move || {
                 for req in rx {
-                    spawn_one(&handle, &core, &pids, &logs, req);
+                    let agent = req.agent;
+                    // This thread must outlive every agent (their parent-death signal is tied
+                    // to it), so a panic in one spawn becomes that spawn's failure.
+                    let spawned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        spawn_one(&handle, &core, &pids, &logs, req)
+                    }));
+                    if spawned.is_err() {
+                        let error = "the spawner panicked while starting it".to_string();
+                        let _ = core.blocking_send(CoreEvent::SpawnFailed { agent, error });
+                    }
                 }
             })
             .map_err(DaemonError::Spawner)?;
@@ -71,7 +80,8 @@ fn command(req: &SpawnRequest) -> std::process::Command {
         cmd.pre_exec(move || {
             nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
             if nix::unistd::getppid().as_raw() as u32 != parent {
-                return Err(std::io::Error::other("supervisor exited during spawn"));
+                // The supervisor died between fork and prctl. No allocation after fork.
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
             }
             Ok(())
         });
@@ -105,6 +115,9 @@ fn spawn_one(
         }
     };
     let Some(pid) = child.id() else {
+        drop(table);
+        let error = "the process ended before its pid could be read".to_string();
+        let _ = core.blocking_send(CoreEvent::SpawnFailed { agent, error });
         return;
     };
     table.insert(pid, agent);
@@ -127,7 +140,7 @@ fn spawn_one(
                 (None, None)
             }
         };
-        pids.remove(pid);
+        pids.remove(pid, agent);
         let _ = core
             .send(CoreEvent::Exited {
                 agent,

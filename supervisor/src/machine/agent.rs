@@ -137,6 +137,8 @@ pub struct AgentMachine {
     last_exit_reason: Option<String>,
     /// A stop arrived while the spawner was still starting the process.
     stop_pending: bool,
+    /// The supervisor is shutting down: nothing starts any more.
+    halted: bool,
 }
 
 impl AgentMachine {
@@ -155,6 +157,7 @@ impl AgentMachine {
             started_once: false,
             last_exit_reason: None,
             stop_pending: false,
+            halted: false,
         }
     }
 
@@ -215,6 +218,10 @@ impl AgentMachine {
     }
 
     fn spawn(&mut self) -> Vec<Action> {
+        if self.halted {
+            self.phase = Phase::Stopped;
+            return Vec::new();
+        }
         if self.started_once {
             self.restarts += 1;
         }
@@ -450,6 +457,18 @@ impl AgentMachine {
             Phase::BreakerOpen { .. } | Phase::Backoff { .. } | Phase::Stopped => self.spawn(),
             _ => Vec::new(),
         })
+    }
+
+    /// The supervisor is shutting down: no start from now on, not even a restart after a
+    /// crash or a breaker probe; an agent waiting to restart is Stopped at once.
+    pub fn halt(&mut self) {
+        self.halted = true;
+        if matches!(
+            self.phase,
+            Phase::Backoff { .. } | Phase::BreakerOpen { .. }
+        ) {
+            self.phase = Phase::Stopped;
+        }
     }
 
     /// Graceful stop for supervisor shutdown: Shutdown frame, then SIGTERM, then SIGKILL.

@@ -267,3 +267,25 @@ async fn a_missing_binary_counts_as_a_crash_and_eventually_opens_the_breaker() {
     assert_eq!(m.state(), AgentState::BreakerOpen);
     assert!(m.last_exit_reason().unwrap().contains("could not start"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn after_halt_nothing_starts_again() {
+    let mut m = machine();
+    ready(&mut m, 1);
+    m.on_exit(&exit(1, 1), Instant::now());
+    ready(&mut m, 2);
+    // Second crash: waiting out a backoff when the supervisor begins to stop.
+    assert!(m.on_exit(&exit(2, 1), Instant::now()).is_empty());
+    m.halt();
+    assert_eq!(m.state(), AgentState::Stopped);
+    advance(Duration::from_secs(60)).await;
+    assert!(m.tick(Instant::now()).is_empty());
+
+    // A running agent that crashes while the supervisor stops stays down.
+    let mut m = machine();
+    ready(&mut m, 3);
+    m.halt();
+    assert!(m.on_exit(&killed(3), Instant::now()).is_empty());
+    assert_eq!(m.state(), AgentState::Stopped);
+    assert!(m.is_down());
+}

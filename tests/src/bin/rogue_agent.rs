@@ -5,7 +5,9 @@
 //! - `truncated`: half a frame, then the write side goes quiet;
 //! - `version`: a Hello from protocol version 99;
 //! - `hang`: a correct handshake and Ready, then no heartbeats ever;
-//! - `flood`: 200,000 lines on stderr as fast as it can, then a normal agent.
+//! - `flood`: 200,000 lines on stderr as fast as it can, then a normal agent;
+//! - `ugly`: a 200 KiB line, bytes that are not UTF-8 and an unterminated line, then a
+//!   normal agent that logs as usual.
 //!
 //! After its act it prints what the supervisor answered and sleeps until killed.
 
@@ -36,15 +38,24 @@ async fn main() -> anyhow::Result<()> {
         })
     };
 
-    if mode == "flood" {
+    if mode == "flood" || mode == "ugly" {
         use std::io::Write;
         let started = std::time::Instant::now();
         let mut err = std::io::stderr().lock();
-        for i in 0..200_000 {
-            writeln!(err, "flood line {i} {}", "x".repeat(100))?;
+        if mode == "flood" {
+            for i in 0..200_000 {
+                writeln!(err, "flood line {i} {}", "x".repeat(100))?;
+            }
+        } else {
+            writeln!(err, "before {} end of long line", "y".repeat(200 * 1024))?;
+            err.write_all(b"not utf-8: \xff\xfe\xfd\n")?;
+            err.write_all(b"line without an end, then ")?;
         }
+        err.flush()?;
         drop(err);
-        println!("rogue: flooded 200000 lines in {:?}", started.elapsed());
+        println!("rogue: {mode} output written in {:?}", started.elapsed());
+        // Then behave like a real agent, JSON logs included.
+        cst_logging::init_agent("info");
         let env = cst_agent::AgentEnv {
             name: std::env::var("CST_AGENT")?,
             home: cst_config::Home::new(&home),
