@@ -300,3 +300,64 @@ fn over_long_and_non_utf8_output_never_ends_the_capture() {
         "a line longer than the cut"
     );
 }
+
+#[test]
+fn events_reach_subscribers_of_their_topic_only_with_the_publisher_named() {
+    let bin = cst_tests::bin_dir().join("pubsub_agent");
+    let b = bin.display().to_string();
+    let config = format!(
+        "[agents.ml]\nenabled = true\ncommand = [{b:?}, \"publish\", \"predictions.updated\"]\n\
+         [agents.risk]\nenabled = true\ncommand = [{b:?}, \"subscribe\", \"predictions.updated\"]\n\
+         [agents.portfolio]\nenabled = true\ncommand = [{b:?}, \"subscribe\", \"candidates.updated\"]\n"
+    );
+    let inst = Instance::start(&config);
+    let risk_log = inst.path().join("logs/risk/risk.log");
+    let report = inst.wait_for(
+        "risk received three events",
+        Duration::from_secs(15),
+        |_| {
+            std::fs::read_to_string(&risk_log)
+                .unwrap_or_default()
+                .matches("event topic=predictions.updated key=k")
+                .count()
+                >= 3
+        },
+    );
+    let log = std::fs::read_to_string(&risk_log).unwrap();
+    // Events published before risk subscribed are gone (events are hints; the store is the
+    // truth), so check order and the named source, not version 1.
+    let versions: Vec<u64> = log
+        .lines()
+        .filter(|l| l.ends_with("source=ml"))
+        .filter_map(|l| {
+            l.split("version=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(
+        versions.len() >= 3 && versions.windows(2).all(|w| w[1] == w[0] + 1),
+        "{log}"
+    );
+    // The subscriber's heartbeat counters show what it received.
+    let received = agent(&report, "risk")
+        .counters
+        .iter()
+        .find(|c| c.name == "events_received")
+        .map(|c| c.value);
+    assert!(received.is_some());
+    // Nothing for an agent subscribed to another topic, nor back to the publisher.
+    let portfolio = std::fs::read_to_string(inst.path().join("logs/portfolio/portfolio.log"))
+        .unwrap_or_default();
+    assert!(!portfolio.contains("event topic="), "{portfolio}");
+    let published = inst.wait_for("ml counts its publications", Duration::from_secs(5), |r| {
+        agent(r, "ml")
+            .counters
+            .iter()
+            .any(|c| c.name == "events_published" && c.value >= 3)
+    });
+    assert!(is_ready(&published, "ml"));
+}

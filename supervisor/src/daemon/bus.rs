@@ -237,3 +237,46 @@ async fn pump(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cst_protocol::bus::{Counter, Event, Heartbeat, Subscribe};
+
+    use super::*;
+
+    #[test]
+    fn frames_beyond_the_size_limits_are_refused() {
+        let counters = |n: usize, len: usize| {
+            AgentFrame::Heartbeat(Heartbeat {
+                seq: 1,
+                counters: (0..n)
+                    .map(|i| Counter {
+                        name: format!("{i:0>len$}"),
+                        value: 1,
+                    })
+                    .collect(),
+            })
+        };
+        assert!(check_size(&counters(MAX_COUNTERS, 8)).is_ok());
+        assert!(
+            check_size(&counters(MAX_COUNTERS + 1, 8))
+                .unwrap_err()
+                .contains("65 counters")
+        );
+        assert!(check_size(&counters(1, MAX_NAME_BYTES + 1)).is_err());
+        let topics = |n: usize| {
+            AgentFrame::Subscribe(Subscribe {
+                topics: vec!["t".into(); n],
+            })
+        };
+        assert!(check_size(&topics(MAX_TOPICS)).is_ok());
+        assert!(check_size(&topics(MAX_TOPICS + 1)).is_err());
+        let event = AgentFrame::Publish(Event {
+            topic: "candles.updated".into(),
+            key: "k".repeat(MAX_NAME_BYTES + 1),
+            version: 1,
+            source: String::new(),
+        });
+        assert!(check_size(&event).is_err());
+    }
+}
