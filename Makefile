@@ -5,6 +5,7 @@
 #
 # CARGO_TARGET_DIR is honoured (CI keeps it warm outside the clone).
 
+SHELL := /bin/bash
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 CST_HOME ?= $(HOME)/.cst
 
@@ -21,7 +22,10 @@ test: setup
 	cargo fmt --all --check
 	cargo build --workspace --bins
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test --workspace -- --show-output
+	mkdir -p $(TARGET)
+	set -o pipefail; cargo test --workspace -- --show-output 2>&1 | tee $(TARGET)/cargo-test.log
+	@# One closing line for the whole workspace (cargo prints one per test binary).
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "%d passed, %d failed\n", p, f}' $(TARGET)/cargo-test.log
 
 bench: setup
 	cargo build --release --workspace --bins
