@@ -6,6 +6,7 @@
 //! - [`up`]: `cst up`.
 
 pub mod client;
+pub mod import;
 pub mod logs;
 pub mod render;
 pub mod up;
@@ -59,6 +60,10 @@ pub enum Command {
     Reload,
     /// Stop every agent (reverse start order) and the supervisor.
     Stop,
+    /// Import recorded candles into HOME/data/cst.db, through the same integrity checks as
+    /// live data.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Show an agent's log (or `cst` for the supervisor's own).
     Logs {
         agent: String,
@@ -81,6 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::Up => up::run(home, cli.config),
+        Command::Import(cmd) => import::run(&home, cmd),
         Command::Logs {
             agent,
             lines,
@@ -144,14 +150,15 @@ async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
             client::wait_until_gone(home).await?;
             return Ok(code);
         }
-        Command::Up | Command::Logs { .. } => unreachable_command(),
+        Command::Up | Command::Logs { .. } | Command::Import(_) => unreachable_command(),
     };
     let outcome = client.request(request).await?;
     Ok(print_outcome(outcome))
 }
 
 fn unreachable_command() -> ControlRequest {
-    // `run` handles Up and Logs before connecting; Status is harmless if that ever changes.
+    // `run` handles Up, Logs and Import before connecting; Status is harmless if that
+    // ever changes.
     ControlRequest::Status
 }
 

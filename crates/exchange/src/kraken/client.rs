@@ -1,0 +1,120 @@
+//! The HTTP machinery: rate gate → request → status → body → decode, retried with backoff
+//! for retryable errors, behind a per-endpoint circuit breaker.
+
+use std::time::Duration;
+
+use backon::Retryable;
+use reqwest::{StatusCode, Url};
+
+use super::KrakenConfig;
+use super::config::RetryPolicy;
+use crate::breaker::Breakers;
+use crate::limiter::RateGate;
+use crate::{Endpoint, ExchangeError};
+
+/// Kraken spot public REST, against the real API or a replay server speaking the same
+/// protocol. Cheap to share: one per process keeps the rate gate global.
+#[derive(Debug)]
+pub struct KrakenClient {
+    http: reqwest::Client,
+    base_url: String,
+    timeout: Duration,
+    retry: RetryPolicy,
+    gate: RateGate,
+    breakers: Breakers,
+}
+
+impl KrakenClient {
+    pub fn new(config: KrakenConfig) -> Result<Self, ExchangeError> {
+        let base_url = config.base_url.trim_end_matches('/').to_owned();
+        let invalid = |reason: &str| ExchangeError::InvalidBaseUrl {
+            url: config.base_url.clone(),
+            reason: reason.to_owned(),
+        };
+        let parsed = Url::parse(&base_url).map_err(|e| invalid(&e.to_string()))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
+            return Err(invalid(
+                "use http(s)://host[:port][/prefix] without a query",
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(concat!("cst-exchange/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(ExchangeError::Client)?;
+        Ok(Self {
+            http,
+            base_url,
+            timeout: config.timeout,
+            retry: config.retry,
+            gate: RateGate::new(config.min_interval),
+            breakers: Breakers::new(config.breaker),
+        })
+    }
+
+    /// One public call, with every guard. `decode` runs inside the retry loop, so an
+    /// `EService:Busy` envelope is retried like an HTTP 503.
+    pub(crate) async fn call<T>(
+        &self,
+        endpoint: Endpoint,
+        query: &[(&str, String)],
+        decode: impl Fn(&[u8]) -> Result<T, ExchangeError>,
+    ) -> Result<T, ExchangeError> {
+        self.breakers.check(endpoint)?;
+        let mut url = Url::parse(&format!("{}/0/public/{}", self.base_url, endpoint.name()))
+            .map_err(|e| ExchangeError::InvalidBaseUrl {
+                url: self.base_url.clone(),
+                reason: e.to_string(),
+            })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let attempt = || async {
+            let body = self.fetch(endpoint, &url).await?;
+            decode(&body)
+        };
+        let outcome = attempt
+            .retry(self.retry.backoff())
+            .sleep(tokio::time::sleep)
+            .when(ExchangeError::is_retryable)
+            .notify(|error, delay| {
+                tracing::warn!(%endpoint, %error, ?delay, "exchange call failed; retrying");
+            })
+            .await;
+        self.breakers.record(endpoint, &outcome);
+        outcome
+    }
+
+    async fn fetch(&self, endpoint: Endpoint, url: &Url) -> Result<bytes::Bytes, ExchangeError> {
+        self.gate.wait().await;
+        tracing::debug!(%endpoint, %url, "exchange request");
+        let transport = |source: reqwest::Error| {
+            if source.is_timeout() {
+                ExchangeError::Timeout {
+                    endpoint,
+                    after: self.timeout,
+                }
+            } else {
+                ExchangeError::Transport { endpoint, source }
+            }
+        };
+        let response = self.http.get(url.clone()).send().await.map_err(transport)?;
+        let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(ExchangeError::RateLimited { endpoint });
+        }
+        if status.is_server_error() {
+            return Err(ExchangeError::Server {
+                endpoint,
+                status: status.as_u16(),
+            });
+        }
+        if !status.is_success() {
+            return Err(ExchangeError::Http {
+                endpoint,
+                status: status.as_u16(),
+            });
+        }
+        response.bytes().await.map_err(transport)
+    }
+}

@@ -1,0 +1,23 @@
+//! The shared artifact store every agent uses. The store is the truth; bus events only say
+//! that something in it changed.
+//!
+//! - [`db`]: opening `HOME/data/cst.db` (WAL, busy timeout) and migrating its schema.
+//! - [`migrations`]: the schema, one step per version; applied steps never change.
+//! - [`candles`]: candles keyed by (exchange, pair, timeframe, open time), integrity-checked
+//!   on the way in, gaps computed from what is stored, never filled.
+//! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
+//!   and verified on read.
+//! - [`error`]: the [`StoreError`] type.
+//!
+//! No SQL lives outside this crate.
+
+pub mod blobs;
+pub mod candles;
+pub mod db;
+pub mod error;
+pub mod migrations;
+
+pub use blobs::{BlobId, BlobStore};
+pub use candles::{CandleKey, Gap, InsertReport};
+pub use db::Store;
+pub use error::StoreError;

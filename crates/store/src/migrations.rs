@@ -1,0 +1,40 @@
+//! The schema as an append-only list of steps. Step N brings the database to version N; a
+//! step once released is never edited, only followed by a new one.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: candles and the rejections the integrity checks made. A candle is keyed by
+    // (exchange, pair, timeframe, open time); the first three are one small integer, so the
+    // clustered key stays short and reading the newest N of a series is one range scan.
+    "CREATE TABLE series (
+        id         INTEGER PRIMARY KEY,
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        timeframe  INTEGER NOT NULL,
+        UNIQUE (exchange, pair, timeframe)
+    );
+    CREATE TABLE candles (
+        series     INTEGER NOT NULL REFERENCES series (id),
+        open_time  INTEGER NOT NULL,
+        open       REAL    NOT NULL,
+        high       REAL    NOT NULL,
+        low        REAL    NOT NULL,
+        close      REAL    NOT NULL,
+        volume     REAL    NOT NULL,
+        trades     INTEGER,
+        PRIMARY KEY (series, open_time)
+    ) WITHOUT ROWID;
+    CREATE TABLE rejections (
+        id         INTEGER PRIMARY KEY,
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        timeframe  INTEGER NOT NULL,
+        open_time  INTEGER,
+        kind       TEXT    NOT NULL,
+        reason     TEXT    NOT NULL,
+        source     TEXT    NOT NULL
+    );
+    CREATE INDEX rejections_by_pair ON rejections (exchange, pair, kind);",
+];
+
+/// The version a fully migrated database has.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
