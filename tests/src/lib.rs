@@ -55,9 +55,15 @@ impl Instance {
             .prefix("cst-e2e-")
             .tempdir()
             .expect("temp home");
-        if !config.is_empty() {
-            fs::write(home.path().join("config.toml"), config).expect("write config");
+        // The collector talks to an exchange: never the internet from a test. Unless the test
+        // brings its own, it gets a loopback address where nothing listens.
+        let mut config = config.to_string();
+        if !config.contains("[collector]") {
+            config.push_str(
+                "\n[collector]\nbase_url = \"http://127.0.0.1:9\"\npoll_interval_s = 3600\n",
+            );
         }
+        fs::write(home.path().join("config.toml"), config).expect("write config");
         let mut instance = Self { home, child: None };
         instance.child = Some(instance.spawn_up());
         instance

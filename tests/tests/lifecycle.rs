@@ -247,21 +247,24 @@ fn a_flood_of_output_is_dropped_and_counted_not_allowed_to_stall_the_agent() {
 fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
     let inst = Instance::start("[logs]\nlevel = \"info\"\n");
     inst.wait_ready();
-    let out = inst.cst(&["run-now", "collector"]);
+    let out = inst.cst(&["run-now", "technical"]);
     assert!(out.status.success());
-    // Honest: the agent says it has nothing to run rather than pretending.
+    // Honest: an agent without domain work says so rather than pretending.
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "collector: this agent has no periodic work"
+        "technical: this agent has no periodic work"
+    );
+    let out = inst.cst(&["run-now", "collector"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "collector: collection cycle started"
     );
     let out = inst.cst(&["reload"]);
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("reload sent to 8 agents"));
-    std::fs::write(
-        inst.path().join("config.toml"),
-        "[logs]\nlevel = \"info\"\nkeep_filez = 3\n",
-    )
-    .unwrap();
+    let mut broken = std::fs::read_to_string(inst.path().join("config.toml")).unwrap();
+    broken.push_str("[health]\nkeep_filez = 3\n");
+    std::fs::write(inst.path().join("config.toml"), broken).unwrap();
     let out = inst.cst(&["reload"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

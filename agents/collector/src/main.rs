@@ -1,6 +1,6 @@
-//! The collector agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The collector agent: discovers the exchange's pairs, stores every candle that closed
+//! (through the integrity checks) and audits coverage; see `cst_collect`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("collector", cst_agent::Idle)
+    cst_agent::agent_main("collector", cst_collect::CollectorAgent::default())
 }

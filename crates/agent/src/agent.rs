@@ -2,7 +2,7 @@
 
 use cst_protocol::bus::{Counter, Event};
 
-use crate::Publisher;
+use crate::{AgentEnv, Publisher};
 
 /// A domain agent. The runtime owns the loop and calls these hooks; each returns quickly
 /// or hands long work to its own task, so heartbeats never stall.
@@ -12,9 +12,15 @@ pub trait Agent {
         Vec::new()
     }
 
-    /// Called once after the handshake, before Ready is sent. Catch up from the store here:
-    /// events that went by while the agent was down are not replayed.
-    fn start(&mut self, _bus: &Publisher) -> impl Future<Output = Result<(), String>> {
+    /// Called once after the handshake, before Ready is sent, with where the agent runs and
+    /// its validated configuration. Catch up from the store here: events that went by while
+    /// the agent was down are not replayed.
+    fn start(
+        &mut self,
+        _env: &AgentEnv,
+        _config: &cst_config::Config,
+        _bus: &Publisher,
+    ) -> impl Future<Output = Result<(), String>> {
         async { Ok(()) }
     }
 

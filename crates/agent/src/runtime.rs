@@ -50,7 +50,7 @@ pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeErro
         publisher.send(AgentFrame::Subscribe(Subscribe { topics }))?;
     }
     agent
-        .start(&publisher)
+        .start(&env, &config, &publisher)
         .await
         .map_err(|e| RuntimeError::Unexpected(format!("start failed: {e}")))?;
     publisher.send(AgentFrame::Ready(Ready {}))?;
@@ -62,7 +62,6 @@ pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeErro
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut counts = Counts::default();
-    let _ = config; // Domain agents read their sections here in later versions.
 
     loop {
         tokio::select! {

@@ -16,5 +16,6 @@ pub use error::ConfigError;
 pub use home::Home;
 pub use load::{DEFAULT_TOML, load};
 pub use validate::{
-    AgentSpec, BreakerConfig, Config, HealthConfig, LogConfig, RestartConfig, SupervisorConfig,
+    AgentSpec, BreakerConfig, ClockSource, CollectorConfig, Config, HealthConfig, LogConfig,
+    RestartConfig, SupervisorConfig,
 };

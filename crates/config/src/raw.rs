@@ -11,6 +11,20 @@ pub struct RawConfig {
     pub logs: RawLogs,
     pub health: RawHealth,
     pub agents: BTreeMap<String, RawAgent>,
+    pub collector: RawCollector,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCollector {
+    pub exchange: String,
+    pub base_url: String,
+    pub quotes: Vec<String>,
+    pub poll_interval_s: u64,
+    pub min_request_interval_ms: u64,
+    pub request_timeout_ms: u64,
+    pub clock: String,
+    pub coverage_alert_below: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -17,6 +17,27 @@ pub struct Config {
     pub health: HealthConfig,
     /// All eight agents, in start order.
     pub agents: Vec<AgentSpec>,
+    pub collector: CollectorConfig,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollectorConfig {
+    pub exchange: String,
+    pub base_url: String,
+    pub quotes: Vec<String>,
+    pub poll_interval: Duration,
+    pub min_request_interval: Duration,
+    pub request_timeout: Duration,
+    pub clock: ClockSource,
+    pub coverage_alert_below: f64,
+}
+
+/// Where the service reads the time (ARCHITECTURE principle 2: one clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockSource {
+    Live,
+    /// Follow the exchange's server time (a replay runs it faster than real time).
+    Exchange,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -219,6 +240,42 @@ impl Config {
                 }
             }
         }
+        let c = &raw.collector;
+        let clock = match c.clock.as_str() {
+            "live" => ClockSource::Live,
+            "exchange" => ClockSource::Exchange,
+            other => {
+                check(
+                    false,
+                    format!("collector.clock {other:?} is neither \"live\" nor \"exchange\""),
+                );
+                ClockSource::Live
+            }
+        };
+        check(
+            c.base_url.starts_with("http://") || c.base_url.starts_with("https://"),
+            format!("collector.base_url {:?} is not an http(s) URL", c.base_url),
+        );
+        check(
+            !c.quotes.is_empty(),
+            "collector.quotes is empty: name at least one quote currency, e.g. [\"USD\"]"
+                .to_string(),
+        );
+        check(
+            c.poll_interval_s >= 1,
+            "collector.poll_interval_s must be at least 1".to_string(),
+        );
+        check(
+            !c.exchange.trim().is_empty(),
+            "collector.exchange is empty".to_string(),
+        );
+        check(
+            (0.0..=1.0).contains(&c.coverage_alert_below),
+            format!(
+                "collector.coverage_alert_below must be between 0 and 1, got {}",
+                c.coverage_alert_below
+            ),
+        );
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -253,6 +310,16 @@ impl Config {
             },
             health: HealthConfig { tcp_addr },
             agents,
+            collector: CollectorConfig {
+                exchange: c.exchange.clone(),
+                base_url: c.base_url.trim_end_matches('/').to_string(),
+                quotes: c.quotes.iter().map(|q| q.to_ascii_uppercase()).collect(),
+                poll_interval: secs(c.poll_interval_s),
+                min_request_interval: ms(c.min_request_interval_ms),
+                request_timeout: ms(c.request_timeout_ms),
+                clock,
+                coverage_alert_below: c.coverage_alert_below,
+            },
         })
     }
 

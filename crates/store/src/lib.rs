@@ -5,6 +5,7 @@
 //! - [`migrations`]: the schema, one step per version; applied steps never change.
 //! - [`candles`]: candles keyed by (exchange, pair, timeframe, open time), integrity-checked
 //!   on the way in, gaps computed from what is stored, never filled.
+//! - [`pairs`]: the pairs an exchange lists, and the coverage audits of collection runs.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
 //!   and verified on read.
 //! - [`error`]: the [`StoreError`] type.
@@ -16,8 +17,10 @@ pub mod candles;
 pub mod db;
 pub mod error;
 pub mod migrations;
+pub mod pairs;
 
 pub use blobs::{BlobId, BlobStore};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;
+pub use pairs::{CoverageAudit, ListingChanges, PairRecord};

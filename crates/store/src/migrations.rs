@@ -34,6 +34,27 @@ pub const MIGRATIONS: &[&str] = &[
         source     TEXT    NOT NULL
     );
     CREATE INDEX rejections_by_pair ON rejections (exchange, pair, kind);",
+    // 2: the pairs an exchange lists (a pair that disappears stays, marked inactive), and one
+    // coverage audit per collection run.
+    "CREATE TABLE pairs (
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        altname    TEXT    NOT NULL,
+        base       TEXT    NOT NULL,
+        quote      TEXT    NOT NULL,
+        first_seen INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        active     INTEGER NOT NULL,
+        PRIMARY KEY (exchange, pair)
+    );
+    CREATE TABLE coverage_audits (
+        id         INTEGER PRIMARY KEY,
+        exchange   TEXT    NOT NULL,
+        at         INTEGER NOT NULL,
+        live       INTEGER NOT NULL,
+        covered    INTEGER NOT NULL,
+        missing    TEXT    NOT NULL
+    );",
 ];
 
 /// The version a fully migrated database has.

@@ -6,6 +6,7 @@
 //! - [`up`]: `cst up`.
 
 pub mod client;
+pub mod coverage;
 pub mod import;
 pub mod logs;
 pub mod render;
@@ -64,6 +65,12 @@ pub enum Command {
     /// live data.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// The latest coverage audit: live pairs against pairs with fresh, complete data.
+    /// Exit code 0 only at or above the configured threshold.
+    Coverage {
+        #[arg(long)]
+        json: bool,
+    },
     /// Show an agent's log (or `cst` for the supervisor's own).
     Logs {
         agent: String,
@@ -87,6 +94,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Up => up::run(home, cli.config),
         Command::Import(cmd) => import::run(&home, cmd),
+        Command::Coverage { json } => coverage::run(&home, cli.config.as_deref(), json),
         Command::Logs {
             agent,
             lines,
@@ -150,7 +158,9 @@ async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
             client::wait_until_gone(home).await?;
             return Ok(code);
         }
-        Command::Up | Command::Logs { .. } | Command::Import(_) => unreachable_command(),
+        Command::Up | Command::Logs { .. } | Command::Import(_) | Command::Coverage { .. } => {
+            unreachable_command()
+        }
     };
     let outcome = client.request(request).await?;
     Ok(print_outcome(outcome))

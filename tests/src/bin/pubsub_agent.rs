@@ -27,7 +27,12 @@ impl Agent for Subscriber {
 struct Publishing(String);
 
 impl Agent for Publishing {
-    async fn start(&mut self, bus: &Publisher) -> Result<(), String> {
+    async fn start(
+        &mut self,
+        _env: &AgentEnv,
+        _config: &cst_config::Config,
+        bus: &Publisher,
+    ) -> Result<(), String> {
         let (bus, topic) = (bus.clone(), self.0.clone());
         tokio::spawn(async move {
             for version in 1.. {

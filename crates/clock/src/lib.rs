@@ -1,0 +1,150 @@
+//! Time, read in one place (ARCHITECTURE principle 2). Agents never call the wall clock
+//! themselves: they hold a [`Clock`], which is live, follows the exchange's server time (a
+//! replay runs N× real time), or is set by a backtest.
+//!
+//! - [`Clock`]: the trait; seconds since the Unix epoch, UTC.
+//! - [`LiveClock`], [`FollowedClock`], [`SimClock`]: the three sources.
+
+use std::{
+    fmt::Debug,
+    sync::{
+        Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
+};
+
+use tokio::time::Instant;
+
+pub trait Clock: Send + Sync + Debug {
+    /// Now, in Unix seconds (UTC).
+    fn now(&self) -> i64;
+
+    /// Start of the hour containing now: the open time of the current, unfinished candle.
+    fn current_hour(&self) -> i64 {
+        self.now().div_euclid(3600) * 3600
+    }
+}
+
+/// The machine's wall clock: the only place the service reads it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LiveClock;
+
+impl Clock for LiveClock {
+    #[allow(clippy::disallowed_methods)] // the one sanctioned wall-clock read
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Follows a time source observed from time to time (the exchange's `/0/public/Time`),
+/// running between observations at the rate measured between the last two: a replay at
+/// 3600× advances an hour per real second, and so does this clock.
+#[derive(Debug)]
+pub struct FollowedClock {
+    state: Mutex<Follow>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Follow {
+    seen: i64,
+    at: Instant,
+    /// Source seconds per real second.
+    rate: f64,
+}
+
+impl FollowedClock {
+    pub fn new(first: i64) -> Self {
+        Self {
+            state: Mutex::new(Follow {
+                seen: first,
+                at: Instant::now(),
+                rate: 1.0,
+            }),
+        }
+    }
+
+    /// A fresh reading of the source. Readings never move the clock backwards.
+    pub fn observe(&self, seen: i64) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let real = now.duration_since(s.at).as_secs_f64();
+        // Source times have one-second resolution: measure the rate over spans long enough.
+        if real >= 0.5 && seen > s.seen {
+            s.rate = (seen - s.seen) as f64 / real;
+        }
+        if seen >= s.seen {
+            *s = Follow {
+                seen,
+                at: now,
+                rate: s.rate,
+            };
+        }
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).rate
+    }
+}
+
+impl Clock for FollowedClock {
+    fn now(&self) -> i64 {
+        let s = *self.state.lock().unwrap_or_else(|e| e.into_inner());
+        s.seen + (Instant::now().duration_since(s.at).as_secs_f64() * s.rate) as i64
+    }
+}
+
+/// A clock that moves only when told: backtests and tests.
+#[derive(Debug)]
+pub struct SimClock(AtomicI64);
+
+impl SimClock {
+    pub fn new(start: i64) -> Self {
+        Self(AtomicI64::new(start))
+    }
+    pub fn set(&self, t: i64) {
+        self.0.store(t, Ordering::SeqCst);
+    }
+}
+
+impl Clock for SimClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_followed_clock_runs_at_the_observed_rate() {
+        let clock = FollowedClock::new(1_704_067_200);
+        tokio::time::advance(Duration::from_secs(2)).await;
+        // The source moved 2 hours in 2 real seconds: a 3600× replay.
+        clock.observe(1_704_067_200 + 7200);
+        assert_eq!(clock.rate(), 3600.0);
+        tokio::time::advance(Duration::from_millis(500)).await;
+        assert_eq!(clock.now(), 1_704_067_200 + 7200 + 1800);
+        assert_eq!(clock.current_hour(), 1_704_067_200 + 7200);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_older_reading_never_moves_it_back() {
+        let clock = FollowedClock::new(1000);
+        clock.observe(900);
+        assert_eq!(clock.now(), 1000);
+    }
+
+    #[test]
+    fn the_live_clock_is_after_2024_and_the_sim_clock_obeys() {
+        assert!(LiveClock.now() > 1_704_067_200);
+        let sim = SimClock::new(5);
+        sim.set(7200 + 5);
+        assert_eq!((sim.now(), sim.current_hour()), (7205, 7200));
+    }
+}

@@ -1,0 +1,189 @@
+//! The collector agent: runs a collection cycle at start, then every poll interval or on
+//! `cst run-now collector`; publishes `candles.updated` per pair after each committed batch
+//! and a `coverage.alert` when coverage falls below the configured fraction.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_clock::{Clock, FollowedClock, LiveClock};
+use cst_config::{ClockSource, CollectorConfig, Config};
+use cst_exchange::{Exchange, KrakenClient, KrakenConfig};
+use cst_protocol::bus::Counter;
+use cst_store::Store;
+use tokio::sync::Notify;
+
+use crate::run_cycle;
+
+#[derive(Debug, Default)]
+struct Stats {
+    cycles: AtomicU64,
+    cycle_errors: AtomicU64,
+    candles_inserted: AtomicU64,
+    candles_rejected: AtomicU64,
+    fetch_errors: AtomicU64,
+    pairs_live: AtomicU64,
+    coverage_permille: AtomicU64,
+}
+
+#[derive(Debug, Default)]
+pub struct CollectorAgent {
+    stats: Arc<Stats>,
+    wake: Arc<Notify>,
+}
+
+impl Agent for CollectorAgent {
+    async fn start(
+        &mut self,
+        env: &AgentEnv,
+        config: &Config,
+        bus: &Publisher,
+    ) -> Result<(), String> {
+        let cfg = config.collector.clone();
+        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        let mut client_cfg = KrakenConfig::new(cfg.base_url.clone());
+        client_cfg.min_interval = cfg.min_request_interval;
+        client_cfg.timeout = cfg.request_timeout;
+        let client = KrakenClient::new(client_cfg).map_err(|e| e.to_string())?;
+        let (stats, wake, bus) = (self.stats.clone(), self.wake.clone(), bus.clone());
+        tokio::spawn(collect_forever(client, store, cfg, stats, wake, bus));
+        Ok(())
+    }
+
+    async fn run_now(&mut self, _bus: &Publisher) -> String {
+        self.wake.notify_one();
+        "collection cycle started".to_string()
+    }
+
+    fn counters(&self) -> Vec<Counter> {
+        let s = &self.stats;
+        [
+            ("cycles", &s.cycles),
+            ("cycle_errors", &s.cycle_errors),
+            ("candles_inserted", &s.candles_inserted),
+            ("candles_rejected", &s.candles_rejected),
+            ("fetch_errors", &s.fetch_errors),
+            ("pairs_live", &s.pairs_live),
+            ("coverage_permille", &s.coverage_permille),
+        ]
+        .into_iter()
+        .map(|(name, v)| Counter {
+            name: name.to_string(),
+            value: v.load(Ordering::Relaxed),
+        })
+        .collect()
+    }
+}
+
+/// The clock the cycle uses: the machine's, or the exchange's server time (replay).
+async fn clock(client: &KrakenClient, source: ClockSource) -> Result<Arc<dyn ClockHandle>, String> {
+    match source {
+        ClockSource::Live => Ok(Arc::new(LiveClock)),
+        ClockSource::Exchange => {
+            let t = client
+                .server_time()
+                .await
+                .map_err(|e| format!("cannot read the exchange's time: {e}"))?;
+            Ok(Arc::new(FollowedClock::new(t.unixtime)))
+        }
+    }
+}
+
+/// A clock that can also take a fresh reading of its source.
+trait ClockHandle: Clock {
+    fn observe(&self, _seen: i64) {}
+}
+impl ClockHandle for LiveClock {}
+impl ClockHandle for FollowedClock {
+    fn observe(&self, seen: i64) {
+        FollowedClock::observe(self, seen);
+    }
+}
+
+async fn collect_forever(
+    client: KrakenClient,
+    mut store: Store,
+    cfg: CollectorConfig,
+    stats: Arc<Stats>,
+    wake: Arc<Notify>,
+    bus: Publisher,
+) {
+    let mut clock_handle = None;
+    loop {
+        if clock_handle.is_none() {
+            match clock(&client, cfg.clock).await {
+                Ok(c) => clock_handle = Some(c),
+                Err(e) => tracing::warn!(error = %e, "no clock yet; retrying next cycle"),
+            }
+        }
+        if let Some(clock) = &clock_handle {
+            if cfg.clock == ClockSource::Exchange
+                && let Ok(t) = client.server_time().await
+            {
+                clock.observe(t.unixtime);
+            }
+            cycle_once(&client, &mut store, clock.as_ref(), &cfg, &stats, &bus).await;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(cfg.poll_interval) => {}
+            _ = wake.notified() => {}
+        }
+    }
+}
+
+async fn cycle_once(
+    client: &KrakenClient,
+    store: &mut Store,
+    clock: &dyn ClockHandle,
+    cfg: &CollectorConfig,
+    stats: &Stats,
+    bus: &Publisher,
+) {
+    stats.cycles.fetch_add(1, Ordering::Relaxed);
+    let report = match run_cycle(client, store, clock, &cfg.exchange, &cfg.quotes).await {
+        Ok(r) => r,
+        Err(e) => {
+            stats.cycle_errors.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(error = %e, "collection cycle failed");
+            return;
+        }
+    };
+    stats
+        .candles_inserted
+        .fetch_add(report.inserted, Ordering::Relaxed);
+    stats
+        .candles_rejected
+        .fetch_add(report.rejected.len() as u64, Ordering::Relaxed);
+    stats
+        .fetch_errors
+        .fetch_add(report.failed.len() as u64, Ordering::Relaxed);
+    stats
+        .pairs_live
+        .store(report.live as u64, Ordering::Relaxed);
+    // Events only after the store committed: the store is the truth, events are hints.
+    for (pair, latest) in &report.updated {
+        let _ = bus.publish("candles.updated", pair, *latest as u64);
+    }
+    if let Some(audit) = &report.coverage {
+        let fraction = audit.fraction();
+        stats
+            .coverage_permille
+            .store((fraction * 1000.0).round() as u64, Ordering::Relaxed);
+        tracing::info!(
+            live = audit.live,
+            covered = audit.covered,
+            inserted = report.inserted,
+            "collection cycle done"
+        );
+        if fraction < cfg.coverage_alert_below {
+            tracing::warn!(
+                coverage = fraction,
+                missing = audit.missing.len(),
+                "coverage below the alert threshold"
+            );
+            let _ = bus.publish("coverage.alert", &cfg.exchange, audit.at as u64);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! One collection run.
+
+use cst_clock::Clock;
+use cst_exchange::{Exchange, ExchangeError, OhlcRow};
+use cst_market::{Candle, Rejection, Timeframe};
+use cst_store::{CandleKey, CoverageAudit, ListingChanges, PairRecord, Store, StoreError};
+
+use crate::coverage::audit;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error("pair discovery failed: {0}")]
+    Discovery(#[source] ExchangeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one run did.
+#[derive(Debug, Default)]
+pub struct CycleReport {
+    pub listing: ListingChanges,
+    pub live: usize,
+    /// Pairs with newly stored candles and the open time of their newest one.
+    pub updated: Vec<(String, i64)>,
+    pub inserted: u64,
+    pub rejected: Vec<(String, i64, Rejection)>,
+    /// Pairs whose candles could not be fetched this run, with the error.
+    pub failed: Vec<(String, String)>,
+    pub coverage: Option<CoverageAudit>,
+}
+
+fn candle(row: &OhlcRow) -> Candle {
+    Candle {
+        open_time: row.time,
+        open: row.open,
+        high: row.high,
+        low: row.low,
+        close: row.close,
+        volume: row.volume,
+        trades: Some(row.count),
+    }
+}
+
+/// Discovers pairs, fetches each live pair's candles since its newest stored one, stores
+/// them through the integrity checks, and records a coverage audit.
+pub async fn run_cycle(
+    exchange: &impl Exchange,
+    store: &mut Store,
+    clock: &dyn Clock,
+    name: &str,
+    quotes: &[String],
+) -> Result<CycleReport, CycleError> {
+    let quotes: Vec<&str> = quotes.iter().map(String::as_str).collect();
+    let listed = exchange
+        .asset_pairs(&quotes)
+        .await
+        .map_err(CycleError::Discovery)?;
+    // Crypto only: tokenised equities trade on another schedule and are not this service's.
+    let pairs: Vec<PairRecord> = listed
+        .pairs
+        .iter()
+        .filter(|p| p.asset_class == "currency")
+        .map(|p| PairRecord {
+            pair: p.wsname.clone(),
+            altname: p.altname.clone(),
+            base: p.base.clone(),
+            quote: p.quote.clone(),
+        })
+        .collect();
+    let mut report = CycleReport {
+        listing: store.update_listing(name, &pairs, clock.now())?,
+        live: pairs.len(),
+        ..Default::default()
+    };
+    for gone in &report.listing.removed {
+        tracing::warn!(pair = %gone, "pair no longer listed: marked inactive, its data is kept and excluded");
+    }
+    for p in &pairs {
+        let key = CandleKey::new(name, &p.pair, Timeframe::H1);
+        let since = store.latest_open_time(&key)?;
+        let page = match exchange.ohlc(&p.altname, 60, since).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::warn!(pair = %p.pair, error = %e, "candles not fetched this run");
+                report.failed.push((p.pair.clone(), e.to_string()));
+                continue;
+            }
+        };
+        // The exchange already split off the unfinished candle; a closed row that is not
+        // before the current hour by our clock is still refused, never stored as final.
+        let current = clock.current_hour();
+        let (ok, early): (Vec<&OhlcRow>, Vec<&OhlcRow>) =
+            page.closed.iter().partition(|r| r.time < current);
+        let candles: Vec<Candle> = ok.into_iter().map(candle).collect();
+        let result = store.insert_candles(&key, &candles, "collector")?;
+        for (t, why) in result.rejected {
+            tracing::warn!(pair = %p.pair, open_time = t, reason = %why, "candle rejected");
+            report.rejected.push((p.pair.clone(), t, why));
+        }
+        for r in early {
+            report
+                .rejected
+                .push((p.pair.clone(), r.time, Rejection::Unfinished(r.time)));
+        }
+        if result.inserted > 0 {
+            report.inserted += result.inserted;
+            if let Some(latest) = store.latest_open_time(&key)? {
+                report.updated.push((p.pair.clone(), latest));
+            }
+        }
+    }
+    let audit = audit(store, name, &pairs, clock.now())?;
+    store.record_coverage(&audit)?;
+    report.coverage = Some(audit);
+    Ok(report)
+}

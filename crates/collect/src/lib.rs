@@ -1,0 +1,13 @@
+//! The collector: every run discovers the exchange's pairs, stores the candles that closed
+//! since the last run (never the unfinished one), and audits coverage.
+//!
+//! - [`cycle`]: one collection run against any [`cst_exchange::Exchange`] (live or replay).
+//! - [`coverage`]: which live pairs have fresh, complete data, and why the others do not.
+//! - [`agent`]: the agent around it: schedule, clock, events, counters.
+
+pub mod agent;
+pub mod coverage;
+pub mod cycle;
+
+pub use agent::CollectorAgent;
+pub use cycle::{CycleReport, run_cycle};
