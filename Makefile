@@ -1,5 +1,5 @@
 # CryptoSmartTrader: the two commands of the README, plus benchmarks.
-#   make run    set up, build (release) and run the service in the foreground
+#   make run    set up, build (release) and run the offline replay demo in the foreground
 #   make test   set up, then formatting, lints, and every test
 #   make bench  the benchmarks whose figures the README reports
 #
@@ -7,7 +7,6 @@
 
 SHELL := /bin/bash
 TARGET := $(or $(CARGO_TARGET_DIR),target)
-CST_HOME ?= $(HOME)/.cst
 
 .PHONY: setup run test bench
 
@@ -16,7 +15,7 @@ setup:
 
 run: setup
 	cargo build --release --workspace --bins
-	$(TARGET)/release/cst --home $(CST_HOME) up
+	./deploy/demo.sh
 
 test: setup
 	cargo fmt --all --check

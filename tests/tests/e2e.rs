@@ -6,4 +6,5 @@
 mod breaker;
 mod health;
 mod lifecycle;
+mod replay;
 mod sockets;

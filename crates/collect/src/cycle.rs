@@ -37,7 +37,9 @@ fn candle(row: &OhlcRow) -> Candle {
         low: row.low,
         close: row.close,
         volume: row.volume,
-        trades: Some(row.count),
+        // A source without trade counts (a replay of candle files) sends 0 for a candle that
+        // has volume: that is "unknown", not "no trades".
+        trades: (row.count > 0 || row.volume == 0.0).then_some(row.count),
     }
 }
 
@@ -97,10 +99,9 @@ pub async fn run_cycle(
             tracing::warn!(pair = %p.pair, open_time = t, reason = %why, "candle rejected");
             report.rejected.push((p.pair.clone(), t, why));
         }
-        for r in early {
-            report
-                .rejected
-                .push((p.pair.clone(), r.time, Rejection::Unfinished(r.time)));
+        if !early.is_empty() {
+            // Not stored yet, not lost: the next run asks again from the newest stored candle.
+            tracing::debug!(pair = %p.pair, rows = early.len(), "closed by the exchange, not yet by our clock");
         }
         if result.inserted > 0 {
             report.inserted += result.inserted;

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod import;
 pub mod logs;
 pub mod render;
+pub mod replay;
 pub mod up;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -71,6 +72,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve recorded candle files as a Kraken-compatible public REST API on a simulated
+    /// clock running SPEED times real time: the offline demo's exchange.
+    ReplayExchange(replay::ReplayArgs),
     /// Show an agent's log (or `cst` for the supervisor's own).
     Logs {
         agent: String,
@@ -94,6 +98,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Up => up::run(home, cli.config),
         Command::Import(cmd) => import::run(&home, cmd),
+        Command::ReplayExchange(args) => replay::run(args),
         Command::Coverage { json } => coverage::run(&home, cli.config.as_deref(), json),
         Command::Logs {
             agent,
@@ -158,9 +163,11 @@ async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
             client::wait_until_gone(home).await?;
             return Ok(code);
         }
-        Command::Up | Command::Logs { .. } | Command::Import(_) | Command::Coverage { .. } => {
-            unreachable_command()
-        }
+        Command::Up
+        | Command::Logs { .. }
+        | Command::Import(_)
+        | Command::Coverage { .. }
+        | Command::ReplayExchange(_) => unreachable_command(),
     };
     let outcome = client.request(request).await?;
     Ok(print_outcome(outcome))

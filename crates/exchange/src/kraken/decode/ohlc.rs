@@ -20,10 +20,17 @@ pub fn ohlc(body: &[u8], requested: &str) -> Result<OhlcPage, ExchangeError> {
         .iter()
         .map(|row| candle(ctx, ctx.row(row, 8, "candle")?))
         .collect::<Result<Vec<_>, _>>()?;
-    let unfinished = closed.pop();
     let last = last.ok_or_else(|| ctx.shape("last is missing"))?;
+    let last = ctx.int(std::slice::from_ref(&last), 0, "last")?;
+    // The unfinished candle is the row after `last`, the newest committed one. When the
+    // exchange has no candle for the current hour (an outage), there is no such row, and
+    // the newest row is a closed candle that must not be thrown away.
+    let unfinished = match closed.last() {
+        Some(row) if row.time > last => closed.pop(),
+        _ => None,
+    };
     Ok(OhlcPage {
-        last: ctx.int(std::slice::from_ref(&last), 0, "last")?,
+        last,
         pair,
         closed,
         unfinished,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The offline demo: `cst replay-exchange` serves recorded 2024 candles at 3600x real time and
+# `cst up` runs the service against it with config/replay.toml. Ctrl-C stops both.
+#   CST_HOME (default ~/.cst-demo), CST_REPLAY_DATA, CST_REPLAY_START, CST_REPLAY_SPEED
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="${CARGO_TARGET_DIR:-$root/target}/release"
+home="${CST_HOME:-$HOME/.cst-demo}"
+data="${CST_REPLAY_DATA:-$root/../shared/data/ohlcv-1h/binance-2024}"
+start="${CST_REPLAY_START:-2024-03-01}"
+speed="${CST_REPLAY_SPEED:-3600}"
+
+[ -d "$data" ] || { echo "demo: no recorded candles at $data (set CST_REPLAY_DATA)" >&2; exit 1; }
+"$bin/cst" replay-exchange --data "$data" --start "$start" --speed "$speed" --addr 127.0.0.1:8089 &
+replay=$!
+trap 'kill "$replay" 2>/dev/null || true' EXIT
+for _ in $(seq 300); do
+    curl -sf http://127.0.0.1:8089/0/public/Time >/dev/null && break
+    kill -0 "$replay" 2>/dev/null || { echo "demo: the replay exchange did not start" >&2; exit 1; }
+    sleep 0.1
+done
+echo "demo: service home $home; in another terminal try: cst --home $home status, cst --home $home coverage"
+"$bin/cst" --home "$home" --config "$root/config/replay.toml" up

@@ -1,0 +1,198 @@
+//! The collector against `cst replay-exchange` serving real recorded candles: discovery,
+//! storage, coverage, and SIGKILLs in the middle of writing.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use cst_market::Timeframe;
+use cst_protocol::status::AgentState;
+use cst_store::{CandleKey, Store};
+use cst_tests::{Instance, agent, bin_dir};
+
+const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
+
+/// A running `cst replay-exchange` on a free loopback port; killed when dropped.
+struct ReplayExchange {
+    child: Child,
+    url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for ReplayExchange {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn shared(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(rel)
+}
+
+fn replay_exchange(start: &str, speed: u32) -> ReplayExchange {
+    let data = tempfile::tempdir().unwrap();
+    for p in PAIRS {
+        std::os::unix::fs::symlink(
+            shared(&format!("ohlcv-1h/binance-2024/{p}.csv")),
+            data.path().join(format!("{p}.csv")),
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(bin_dir().join("cst"))
+        .args([
+            "replay-exchange",
+            "--addr",
+            "127.0.0.1:0",
+            "--start",
+            start,
+            "--speed",
+            &speed.to_string(),
+            "--data",
+        ])
+        .arg(data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    ReplayExchange {
+        child,
+        url,
+        _data: data,
+    }
+}
+
+fn collector_config(url: &str) -> String {
+    format!(
+        "[collector]\nexchange = \"replay\"\nbase_url = \"{url}\"\nquotes = [\"USDT\"]\npoll_interval_s = 1\n\
+         min_request_interval_ms = 0\nrequest_timeout_ms = 5000\nclock = \"exchange\"\n"
+    )
+}
+
+fn key(pair: &str) -> CandleKey {
+    CandleKey::new("replay", pair, Timeframe::H1)
+}
+
+#[test]
+fn the_collector_stores_every_closed_candle_and_reports_full_coverage() {
+    let exchange = replay_exchange("2024-03-01", 3600);
+    let inst = Instance::start(&collector_config(&exchange.url));
+    inst.wait_for(
+        "collector stored candles for every pair",
+        Duration::from_secs(30),
+        |r| {
+            agent(r, "collector")
+                .counters
+                .iter()
+                .any(|c| c.name == "pairs_live" && c.value == 3)
+                && agent(r, "collector")
+                    .counters
+                    .iter()
+                    .any(|c| c.name == "candles_inserted" && c.value >= 3 * 720)
+        },
+    );
+    let out = inst.cst(&["coverage", "--json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(json["live"], 3, "{json}");
+    let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
+    for pair in ["BTC/USDT", "ETH/USDT", "SOL/USDT"] {
+        assert!(store.candle_count(&key(pair)).unwrap() >= 720, "{pair}");
+        assert!(
+            store.gaps(&key(pair)).unwrap().is_empty(),
+            "{pair}: the recording has no gaps"
+        );
+    }
+    // Stored exactly as recorded: BTC-USDT 2024-02-01 00:00 UTC.
+    let c = store
+        .candles_between(&key("BTC/USDT"), 1706745600, 1706745600 + 3600)
+        .unwrap();
+    let row = std::fs::read_to_string(shared("ohlcv-1h/binance-2024/BTC-USDT.csv")).unwrap();
+    let expected: Vec<f64> = row
+        .lines()
+        .find(|l| l.starts_with("1706745600,"))
+        .unwrap()
+        .split(',')
+        .skip(1)
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        vec![c[0].open, c[0].high, c[0].low, c[0].close, c[0].volume],
+        expected
+    );
+    // The source has no trade counts: unknown, not zero.
+    assert_eq!(c[0].trades, None);
+}
+
+#[test]
+fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
+    // 10 hours of market time per second keeps the collector writing all the time.
+    let exchange = replay_exchange("2024-03-01", 36000);
+    // Deliberate kills, not a crash loop: keep the breaker out of the way.
+    let config = format!(
+        "{}[supervisor.breaker]\nmax_crashes = 100\n",
+        collector_config(&exchange.url)
+    );
+    let inst = Instance::start(&config);
+    let db = inst.path().join("data/cst.db");
+    let mut committed: Vec<(String, i64)> = Vec::new();
+    for kill in 0..8 {
+        let report = inst.wait_for("collector ready", Duration::from_secs(20), |r| {
+            agent(r, "collector").state == AgentState::Ready
+        });
+        std::thread::sleep(Duration::from_millis(150 + 70 * kill));
+        let pid = agent(&report, "collector").pid.unwrap();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+        // What is committed after the kill must all be there at the end.
+        if let Ok(store) = Store::open(&db) {
+            for pair in ["BTC/USDT", "ETH/USDT", "SOL/USDT"] {
+                if let Some(t) = store.latest_open_time(&key(pair)).unwrap() {
+                    committed.push((pair.to_string(), t));
+                }
+            }
+        }
+    }
+    let report = inst.wait_for(
+        "collector back after the last kill",
+        Duration::from_secs(20),
+        |r| agent(r, "collector").state == AgentState::Ready,
+    );
+    assert!(agent(&report, "collector").restarts >= 8);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    for (pair, t) in &committed {
+        let c = store.candles_between(&key(pair), *t, *t + 1).unwrap();
+        assert_eq!(
+            c.len(),
+            1,
+            "{pair} candle {t} committed before a kill is gone"
+        );
+    }
+    assert!(!committed.is_empty());
+    for pair in ["BTC/USDT", "ETH/USDT", "SOL/USDT"] {
+        assert!(
+            store.gaps(&key(pair)).unwrap().is_empty(),
+            "{pair}: a kill left a hole"
+        );
+    }
+}
