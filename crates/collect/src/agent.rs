@@ -24,6 +24,9 @@ struct Stats {
     candles_inserted: AtomicU64,
     candles_rejected: AtomicU64,
     fetch_errors: AtomicU64,
+    trades_inserted: AtomicU64,
+    trades_rejected: AtomicU64,
+    depth_snapshots: AtomicU64,
     pairs_live: AtomicU64,
     coverage_permille: AtomicU64,
 }
@@ -65,6 +68,9 @@ impl Agent for CollectorAgent {
             ("candles_inserted", &s.candles_inserted),
             ("candles_rejected", &s.candles_rejected),
             ("fetch_errors", &s.fetch_errors),
+            ("trades_inserted", &s.trades_inserted),
+            ("trades_rejected", &s.trades_rejected),
+            ("depth_snapshots", &s.depth_snapshots),
             ("pairs_live", &s.pairs_live),
             ("coverage_permille", &s.coverage_permille),
         ]
@@ -142,7 +148,7 @@ async fn cycle_once(
     bus: &Publisher,
 ) {
     stats.cycles.fetch_add(1, Ordering::Relaxed);
-    let report = match run_cycle(client, store, clock, &cfg.exchange, &cfg.quotes).await {
+    let report = match run_cycle(client, store, clock, cfg).await {
         Ok(r) => r,
         Err(e) => {
             stats.cycle_errors.fetch_add(1, Ordering::Relaxed);

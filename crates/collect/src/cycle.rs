@@ -1,6 +1,7 @@
 //! One collection run.
 
 use cst_clock::Clock;
+use cst_config::CollectorConfig;
 use cst_exchange::{Exchange, ExchangeError, OhlcRow};
 use cst_market::{Candle, Rejection, Timeframe};
 use cst_store::{CandleKey, CoverageAudit, ListingChanges, PairRecord, Store, StoreError};
@@ -27,6 +28,9 @@ pub struct CycleReport {
     /// Pairs whose candles could not be fetched this run, with the error.
     pub failed: Vec<(String, String)>,
     pub coverage: Option<CoverageAudit>,
+    pub trades_inserted: u64,
+    pub trades_rejected: u64,
+    pub depth_snapshots: u64,
 }
 
 fn candle(row: &OhlcRow) -> Candle {
@@ -49,10 +53,10 @@ pub async fn run_cycle(
     exchange: &impl Exchange,
     store: &mut Store,
     clock: &dyn Clock,
-    name: &str,
-    quotes: &[String],
+    cfg: &CollectorConfig,
 ) -> Result<CycleReport, CycleError> {
-    let quotes: Vec<&str> = quotes.iter().map(String::as_str).collect();
+    let name = cfg.exchange.as_str();
+    let quotes: Vec<&str> = cfg.quotes.iter().map(String::as_str).collect();
     let listed = exchange
         .asset_pairs(&quotes)
         .await
@@ -88,6 +92,23 @@ pub async fn run_cycle(
                 continue;
             }
         };
+        // A page with any row off the hour boundary is not 1-hour candles (a misbehaving
+        // server, a wrong interval): its on-boundary rows would pass the candle checks and be
+        // stored as hours they are not, so the whole page is refused.
+        if let Some(bad) = page
+            .closed
+            .iter()
+            .chain(&page.unfinished)
+            .find(|r| r.time.rem_euclid(3600) != 0)
+        {
+            let why = format!(
+                "OHLC page is not 1-hour candles (row at {} is off the hour): nothing stored",
+                bad.time
+            );
+            tracing::warn!(pair = %p.pair, %why);
+            report.failed.push((p.pair.clone(), why));
+            continue;
+        }
         // The exchange already split off the unfinished candle; a closed row that is not
         // before the current hour by our clock is still refused, never stored as final.
         let current = clock.current_hour();
@@ -108,6 +129,11 @@ pub async fn run_cycle(
             if let Some(latest) = store.latest_open_time(&key)? {
                 report.updated.push((p.pair.clone(), latest));
             }
+        }
+    }
+    if cfg.trades || cfg.depth_levels > 0 {
+        for p in &pairs {
+            crate::flow::collect_flow(exchange, store, clock, cfg, p, &mut report).await?;
         }
     }
     let audit = audit(store, name, &pairs, clock.now())?;

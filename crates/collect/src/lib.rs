@@ -2,12 +2,14 @@
 //! since the last run (never the unfinished one), and audits coverage.
 //!
 //! - [`cycle`]: one collection run against any [`cst_exchange::Exchange`] (live or replay).
+//! - [`flow`]: trades (resumable by cursor) and depth snapshots for the whale agent.
 //! - [`coverage`]: which live pairs have fresh, complete data, and why the others do not.
 //! - [`agent`]: the agent around it: schedule, clock, events, counters.
 
 pub mod agent;
 pub mod coverage;
 pub mod cycle;
+pub mod flow;
 
 pub use agent::CollectorAgent;
 pub use cycle::{CycleReport, run_cycle};

@@ -25,6 +25,8 @@ pub struct RawCollector {
     pub request_timeout_ms: u64,
     pub clock: String,
     pub coverage_alert_below: f64,
+    pub trades: bool,
+    pub depth_levels: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

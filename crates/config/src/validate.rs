@@ -30,6 +30,8 @@ pub struct CollectorConfig {
     pub request_timeout: Duration,
     pub clock: ClockSource,
     pub coverage_alert_below: f64,
+    pub trades: bool,
+    pub depth_levels: u32,
 }
 
 /// Where the service reads the time (ARCHITECTURE principle 2: one clock).
@@ -319,6 +321,8 @@ impl Config {
                 request_timeout: ms(c.request_timeout_ms),
                 clock,
                 coverage_alert_below: c.coverage_alert_below,
+                trades: c.trades,
+                depth_levels: c.depth_levels,
             },
         })
     }

@@ -6,6 +6,7 @@
 //! - [`candles`]: candles keyed by (exchange, pair, timeframe, open time), integrity-checked
 //!   on the way in, gaps computed from what is stored, never filled.
 //! - [`pairs`]: the pairs an exchange lists, and the coverage audits of collection runs.
+//! - [`trades`]: public trades with their paging cursor, and depth snapshots.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
 //!   and verified on read.
 //! - [`error`]: the [`StoreError`] type.
@@ -18,9 +19,11 @@ pub mod db;
 pub mod error;
 pub mod migrations;
 pub mod pairs;
+pub mod trades;
 
 pub use blobs::{BlobId, BlobStore};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;
 pub use pairs::{CoverageAudit, ListingChanges, PairRecord};
+pub use trades::{DepthSnapshot, TradeInsert};

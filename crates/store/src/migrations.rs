@@ -55,6 +55,35 @@ pub const MIGRATIONS: &[&str] = &[
         covered    INTEGER NOT NULL,
         missing    TEXT    NOT NULL
     );",
+    // 3: public trades (each once, by trade id) with a per-pair paging cursor, committed
+    // together so collection resumes exactly where it stopped; and depth snapshots.
+    "CREATE TABLE trades (
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        id         INTEGER NOT NULL,
+        time_ns    INTEGER NOT NULL,
+        price      REAL    NOT NULL,
+        volume     REAL    NOT NULL,
+        taker_buy  INTEGER NOT NULL,
+        market     INTEGER NOT NULL,
+        PRIMARY KEY (exchange, pair, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX trades_by_time ON trades (exchange, pair, time_ns);
+    CREATE TABLE trade_cursors (
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        last_ns    INTEGER NOT NULL,
+        PRIMARY KEY (exchange, pair)
+    );
+    CREATE TABLE depth_snapshots (
+        id         INTEGER PRIMARY KEY,
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        at         INTEGER NOT NULL,
+        bids       TEXT    NOT NULL,
+        asks       TEXT    NOT NULL
+    );
+    CREATE INDEX depth_by_pair ON depth_snapshots (exchange, pair, at);",
 ];
 
 /// The version a fully migrated database has.
