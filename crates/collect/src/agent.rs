@@ -27,6 +27,7 @@ struct Stats {
     trades_inserted: AtomicU64,
     trades_rejected: AtomicU64,
     depth_snapshots: AtomicU64,
+    candles_backfilled: AtomicU64,
     pairs_live: AtomicU64,
     coverage_permille: AtomicU64,
 }
@@ -71,6 +72,7 @@ impl Agent for CollectorAgent {
             ("trades_inserted", &s.trades_inserted),
             ("trades_rejected", &s.trades_rejected),
             ("depth_snapshots", &s.depth_snapshots),
+            ("candles_backfilled", &s.candles_backfilled),
             ("pairs_live", &s.pairs_live),
             ("coverage_permille", &s.coverage_permille),
         ]

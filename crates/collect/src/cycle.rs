@@ -29,6 +29,8 @@ pub struct CycleReport {
     pub failed: Vec<(String, String)>,
     pub coverage: Option<CoverageAudit>,
     pub trades_inserted: u64,
+    /// Candles rebuilt from trades for history older than the candle limit.
+    pub backfilled: u64,
     pub trades_rejected: u64,
     pub depth_snapshots: u64,
 }
@@ -131,9 +133,12 @@ pub async fn run_cycle(
             }
         }
     }
-    if cfg.trades || cfg.depth_levels > 0 {
-        for p in &pairs {
+    for p in &pairs {
+        if cfg.trades || cfg.depth_levels > 0 {
             crate::flow::collect_flow(exchange, store, clock, cfg, p, &mut report).await?;
+        }
+        if cfg.backfill_days > 0 {
+            crate::backfill::backfill_step(exchange, store, clock, cfg, p, &mut report).await?;
         }
     }
     let audit = audit(store, name, &pairs, clock.now())?;

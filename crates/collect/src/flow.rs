@@ -23,22 +23,7 @@ pub async fn collect_flow(
         let since = store.trade_cursor(name, &p.pair)?;
         match exchange.trades(&p.altname, since).await {
             Ok(page) => {
-                // A trade without an id cannot be told apart from a repeat: not stored.
-                let without_id = page.trades.iter().filter(|t| t.id.is_none()).count() as u64;
-                let trades: Vec<Trade> = page
-                    .trades
-                    .iter()
-                    .filter_map(|t| {
-                        Some(Trade {
-                            id: t.id?,
-                            time_ns: (t.time * 1e9).round() as i64,
-                            price: t.price,
-                            volume: t.volume,
-                            taker_buy: t.side == Side::Buy,
-                            market_order: t.kind == cst_exchange::OrderKind::Market,
-                        })
-                    })
-                    .collect();
+                let (trades, without_id) = to_trades(&page.trades);
                 let stored = store.insert_trades(name, &p.pair, &trades, page.last_ns)?;
                 report.trades_inserted += stored.inserted;
                 report.trades_rejected += stored.rejected.len() as u64 + without_id;
@@ -74,4 +59,24 @@ pub async fn collect_flow(
         }
     }
     Ok(())
+}
+
+/// Exchange trades as stored; a trade without an id cannot be told apart from a repeat, so
+/// it is not stored, only counted.
+pub fn to_trades(page: &[cst_exchange::Trade]) -> (Vec<Trade>, u64) {
+    let without_id = page.iter().filter(|t| t.id.is_none()).count() as u64;
+    let trades = page
+        .iter()
+        .filter_map(|t| {
+            Some(Trade {
+                id: t.id?,
+                time_ns: (t.time * 1e9).round() as i64,
+                price: t.price,
+                volume: t.volume,
+                taker_buy: t.side == Side::Buy,
+                market_order: t.kind == cst_exchange::OrderKind::Market,
+            })
+        })
+        .collect();
+    (trades, without_id)
 }

@@ -125,3 +125,85 @@ async fn a_run_on_real_captures_stores_trades_and_depth_and_refuses_one_minute_c
         1000
     );
 }
+
+/// Hourly (open, high, low, close, volume, count) computed straight from the capture file,
+/// independently of the store's SQL.
+fn hours_from_capture() -> Vec<(i64, [f64; 5], u64)> {
+    let json: serde_json::Value = serde_json::from_str(&capture("http_trades.json")).unwrap();
+    let rows = json["result"]["XBTUSDT"].as_array().unwrap();
+    let mut hours: std::collections::BTreeMap<i64, ([f64; 5], u64)> = Default::default();
+    for r in rows {
+        let price: f64 = r[0].as_str().unwrap().parse().unwrap();
+        let volume: f64 = r[1].as_str().unwrap().parse().unwrap();
+        let hour = (r[2].as_f64().unwrap() as i64).div_euclid(3600) * 3600;
+        let e = hours
+            .entry(hour)
+            .or_insert(([price, price, price, price, 0.0], 0));
+        e.0[1] = e.0[1].max(price);
+        e.0[2] = e.0[2].min(price);
+        e.0[3] = price;
+        e.0[4] += volume;
+        e.1 += 1;
+    }
+    hours.into_iter().map(|(h, (v, n))| (h, v, n)).collect()
+}
+
+#[tokio::test]
+async fn backfill_rebuilds_older_hours_from_real_trades_and_stops_where_it_planned() {
+    let url = kraken_capture().await;
+    let mut cfg = config(&url);
+    cfg.collector.trades = false;
+    cfg.collector.depth_levels = 0;
+    cfg.collector.backfill_days = 1;
+    let client = cst_exchange::KrakenClient::new({
+        let mut k = cst_exchange::KrakenConfig::new(url.clone());
+        k.min_interval = std::time::Duration::ZERO;
+        k
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
+    let clock = SimClock::new(1_762_820_248);
+    let report = cst_collect::run_cycle(&client, &mut store, &clock, &cfg.collector)
+        .await
+        .unwrap();
+    let key = CandleKey::new("kraken", "XBT/USDT", cst_market::Timeframe::H1);
+    // Every complete hour of the capture (the current hour 00:00 is not complete).
+    let expected: Vec<_> = hours_from_capture()
+        .into_iter()
+        .filter(|(h, _, _)| *h < 1_762_819_200)
+        .collect();
+    assert!(
+        expected.len() >= 6,
+        "the capture spans about seven hours: {expected:?}"
+    );
+    assert_eq!(report.backfilled, expected.len() as u64);
+    let stored = store.candles_between(&key, 0, i64::MAX).unwrap();
+    assert_eq!(stored.len(), expected.len());
+    for (c, (hour, v, n)) in stored.iter().zip(&expected) {
+        assert_eq!(c.open_time, *hour);
+        assert_eq!(
+            [c.open, c.high, c.low, c.close],
+            [v[0], v[1], v[2], v[3]],
+            "hour {hour}"
+        );
+        assert!(
+            (c.volume - v[4]).abs() < 1e-9,
+            "hour {hour}: {} vs {}",
+            c.volume,
+            v[4]
+        );
+        assert_eq!(c.trades, Some(*n));
+    }
+    let cursor = store
+        .backfill_cursor("kraken", "XBT/USDT")
+        .unwrap()
+        .unwrap();
+    assert!(cursor.done(), "{cursor:?}");
+    // Done means done: the next run asks for nothing more and stores nothing new.
+    let again = cst_collect::run_cycle(&client, &mut store, &clock, &cfg.collector)
+        .await
+        .unwrap();
+    assert_eq!(again.backfilled, 0);
+    assert_eq!(store.candle_count(&key).unwrap(), expected.len() as u64);
+}

@@ -27,6 +27,7 @@ pub struct RawCollector {
     pub coverage_alert_below: f64,
     pub trades: bool,
     pub depth_levels: u32,
+    pub backfill_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -169,6 +169,16 @@ impl Store {
         Ok(())
     }
 
+    /// Open time of the oldest stored candle of a series.
+    pub fn earliest_open_time(&self, key: &CandleKey) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT min(open_time) FROM candles
+             WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)",
+            params![key.exchange, key.pair, key.timeframe.seconds()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Open time of the newest stored candle of a series.
     pub fn latest_open_time(&self, key: &CandleKey) -> Result<Option<i64>, StoreError> {
         Ok(self.conn.query_row(

@@ -7,12 +7,14 @@
 //!   on the way in, gaps computed from what is stored, never filled.
 //! - [`pairs`]: the pairs an exchange lists, and the coverage audits of collection runs.
 //! - [`trades`]: public trades with their paging cursor, and depth snapshots.
+//! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
 //!   and verified on read.
 //! - [`error`]: the [`StoreError`] type.
 //!
 //! No SQL lives outside this crate.
 
+pub mod backfill;
 pub mod blobs;
 pub mod candles;
 pub mod db;
@@ -21,6 +23,7 @@ pub mod migrations;
 pub mod pairs;
 pub mod trades;
 
+pub use backfill::BackfillCursor;
 pub use blobs::{BlobId, BlobStore};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;

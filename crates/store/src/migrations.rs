@@ -84,6 +84,15 @@ pub const MIGRATIONS: &[&str] = &[
         asks       TEXT    NOT NULL
     );
     CREATE INDEX depth_by_pair ON depth_snapshots (exchange, pair, at);",
+    // 4: history deeper than the exchange's candle limit, rebuilt from paged trades: where
+    // each pair's backfill resumes (`next_ns`) and where it ends (`until_ns`).
+    "CREATE TABLE backfill_cursors (
+        exchange   TEXT    NOT NULL,
+        pair       TEXT    NOT NULL,
+        next_ns    INTEGER NOT NULL,
+        until_ns   INTEGER NOT NULL,
+        PRIMARY KEY (exchange, pair)
+    );",
 ];
 
 /// The version a fully migrated database has.

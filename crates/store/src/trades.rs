@@ -36,6 +36,24 @@ impl Store {
         trades: &[Trade],
         cursor_ns: i64,
     ) -> Result<TradeInsert, StoreError> {
+        self.insert_trades_only(exchange, pair, trades, |tx| {
+            tx.execute(
+                "INSERT INTO trade_cursors (exchange, pair, last_ns) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (exchange, pair) DO UPDATE SET last_ns = max(last_ns, ?3)",
+                params![exchange, pair, cursor_ns],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Stores trades and runs `also` (a cursor update) in the same transaction.
+    pub(crate) fn insert_trades_only(
+        &mut self,
+        exchange: &str,
+        pair: &str,
+        trades: &[Trade],
+        also: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> Result<TradeInsert, StoreError> {
         let mut out = TradeInsert::default();
         let tx = self.conn.transaction()?;
         {
@@ -64,12 +82,8 @@ impl Store {
                     out.duplicates += 1
                 }
             }
-            tx.execute(
-                "INSERT INTO trade_cursors (exchange, pair, last_ns) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (exchange, pair) DO UPDATE SET last_ns = max(last_ns, ?3)",
-                params![exchange, pair, cursor_ns],
-            )?;
         }
+        also(&tx)?;
         tx.commit()?;
         Ok(out)
     }
