@@ -19,5 +19,5 @@ for _ in $(seq 300); do
     kill -0 "$replay" 2>/dev/null || { echo "demo: the replay exchange did not start" >&2; exit 1; }
     sleep 0.1
 done
-echo "demo: service home $home; in another terminal try: cst --home $home status, cst --home $home coverage"
+echo "demo: in another terminal: $bin/cst --home $home status   (or: coverage, logs collector)"
 "$bin/cst" --home "$home" --config "$root/config/replay.toml" up
