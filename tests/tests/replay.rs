@@ -79,7 +79,8 @@ fn replay_exchange(start: &str, speed: u32) -> ReplayExchange {
 fn collector_config(url: &str) -> String {
     format!(
         "[collector]\nexchange = \"replay\"\nbase_url = \"{url}\"\nquotes = [\"USDT\"]\npoll_interval_s = 1\n\
-         min_request_interval_ms = 0\nrequest_timeout_ms = 5000\nclock = \"exchange\"\n"
+         min_request_interval_ms = 0\nrequest_timeout_ms = 5000\nclock = \"exchange\"\n\
+         trades = false\ndepth_levels = 0\n"
     )
 }
 
@@ -110,6 +111,7 @@ fn the_collector_stores_every_closed_candle_and_reports_full_coverage() {
     let json: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     assert_eq!(json["live"], 3, "{json}");
+    assert_eq!(json["covered"], 3, "{json}");
     let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
     for pair in ["BTC/USDT", "ETH/USDT", "SOL/USDT"] {
         assert!(store.candle_count(&key(pair)).unwrap() >= 720, "{pair}");

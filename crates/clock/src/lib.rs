@@ -45,7 +45,14 @@ impl Clock for LiveClock {
 #[derive(Debug)]
 pub struct FollowedClock {
     state: Mutex<Follow>,
+    /// The largest time handed out: the clock never runs backwards, even when a new reading
+    /// shows the rate was overestimated.
+    high_water: AtomicI64,
 }
+
+/// Rates are measured over at least this much real time: readings have one-second
+/// resolution, so shorter spans give wild rates.
+const MIN_RATE_SPAN_SECS: f64 = 2.0;
 
 #[derive(Debug, Clone, Copy)]
 struct Follow {
@@ -63,25 +70,29 @@ impl FollowedClock {
                 at: Instant::now(),
                 rate: 1.0,
             }),
+            high_water: AtomicI64::new(first),
         }
     }
 
-    /// A fresh reading of the source. Readings never move the clock backwards.
+    /// A fresh reading of the source. Readings closer together than two real seconds are
+    /// ignored (the clock keeps extrapolating); older readings never move it backwards.
     pub fn observe(&self, seen: i64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let real = now.duration_since(s.at).as_secs_f64();
-        // Source times have one-second resolution: measure the rate over spans long enough.
-        if real >= 0.5 && seen > s.seen {
-            s.rate = (seen - s.seen) as f64 / real;
+        if real < MIN_RATE_SPAN_SECS || seen < s.seen {
+            return;
         }
-        if seen >= s.seen {
-            *s = Follow {
-                seen,
-                at: now,
-                rate: s.rate,
-            };
-        }
+        let rate = if seen > s.seen {
+            (seen - s.seen) as f64 / real
+        } else {
+            s.rate
+        };
+        *s = Follow {
+            seen,
+            at: now,
+            rate,
+        };
     }
 
     pub fn rate(&self) -> f64 {
@@ -92,7 +103,8 @@ impl FollowedClock {
 impl Clock for FollowedClock {
     fn now(&self) -> i64 {
         let s = *self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.seen + (Instant::now().duration_since(s.at).as_secs_f64() * s.rate) as i64
+        let t = s.seen + (Instant::now().duration_since(s.at).as_secs_f64() * s.rate) as i64;
+        self.high_water.fetch_max(t, Ordering::SeqCst).max(t)
     }
 }
 
@@ -134,10 +146,22 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn an_older_reading_never_moves_it_back() {
+    async fn it_never_runs_backwards_and_ignores_readings_too_close_together() {
         let clock = FollowedClock::new(1000);
+        tokio::time::advance(Duration::from_secs(3)).await;
         clock.observe(900);
-        assert_eq!(clock.now(), 1000);
+        assert_eq!(clock.now(), 1003);
+        // The source ran at 10x: the clock follows.
+        clock.observe(1030);
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert_eq!(clock.now(), 1060);
+        // A reading showing the source paused lowers the rate but never the time handed out.
+        clock.observe(1030);
+        assert_eq!(clock.now(), 1060);
+        // Readings less than two seconds apart do not change the rate.
+        tokio::time::advance(Duration::from_millis(500)).await;
+        clock.observe(5000);
+        assert_ne!(clock.now(), 5000);
     }
 
     #[test]

@@ -12,6 +12,8 @@ use crate::coverage::audit;
 pub enum CycleError {
     #[error("pair discovery failed: {0}")]
     Discovery(#[source] ExchangeError),
+    #[error("the exchange listed no pairs in the configured quotes: listing not applied")]
+    EmptyListing,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -75,8 +77,15 @@ pub async fn run_cycle(
             quote: p.quote.clone(),
         })
         .collect();
+    // An empty listing is a broken answer, not every pair delisted at once.
+    if pairs.is_empty() {
+        return Err(CycleError::EmptyListing);
+    }
+    // Freshness is judged against the hour this run started in: a long run must not make
+    // the pairs it fetched first look stale.
+    let started = clock.now();
     let mut report = CycleReport {
-        listing: store.update_listing(name, &pairs, clock.now())?,
+        listing: store.update_listing(name, &pairs, started)?,
         live: pairs.len(),
         ..Default::default()
     };
@@ -137,11 +146,11 @@ pub async fn run_cycle(
         if cfg.trades || cfg.depth_levels > 0 {
             crate::flow::collect_flow(exchange, store, clock, cfg, p, &mut report).await?;
         }
-        if cfg.backfill_days > 0 {
+        if cfg.backfill_hours > 0 {
             crate::backfill::backfill_step(exchange, store, clock, cfg, p, &mut report).await?;
         }
     }
-    let audit = audit(store, name, &pairs, clock.now())?;
+    let audit = audit(store, name, &pairs, started)?;
     store.record_coverage(&audit)?;
     report.coverage = Some(audit);
     Ok(report)

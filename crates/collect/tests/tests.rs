@@ -154,7 +154,7 @@ async fn backfill_rebuilds_older_hours_from_real_trades_and_stops_where_it_plann
     let mut cfg = config(&url);
     cfg.collector.trades = false;
     cfg.collector.depth_levels = 0;
-    cfg.collector.backfill_days = 1;
+    cfg.collector.backfill_hours = 6;
     let client = cst_exchange::KrakenClient::new({
         let mut k = cst_exchange::KrakenConfig::new(url.clone());
         k.min_interval = std::time::Duration::ZERO;
@@ -163,22 +163,36 @@ async fn backfill_rebuilds_older_hours_from_real_trades_and_stops_where_it_plann
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
+    let key = CandleKey::new("kraken", "XBT/USDT", cst_market::Timeframe::H1);
+    let hours = hours_from_capture();
+    // The exchange's own candle history begins at 23:00 (the capture's hourly aggregate
+    // stands in for it): the backfill must end exactly there.
+    let (h, v, n) = *hours.iter().find(|(h, _, _)| *h == 1_762_815_600).unwrap();
+    let exchange_candle = cst_market::Candle {
+        open_time: h,
+        open: v[0],
+        high: v[1],
+        low: v[2],
+        close: v[3],
+        volume: v[4],
+        trades: Some(n),
+    };
+    store
+        .insert_candles(&key, &[exchange_candle], "exchange")
+        .unwrap();
+    // 6 hours before 2025-11-11 00:17 is 18:17, so the backfill starts at 18:00; the
+    // capture's first trade is at 17:23, and the partial 17:00 hour must not be built.
     let clock = SimClock::new(1_762_820_248);
     let report = cst_collect::run_cycle(&client, &mut store, &clock, &cfg.collector)
         .await
         .unwrap();
-    let key = CandleKey::new("kraken", "XBT/USDT", cst_market::Timeframe::H1);
-    // Every complete hour of the capture (the current hour 00:00 is not complete).
-    let expected: Vec<_> = hours_from_capture()
+    let expected: Vec<_> = hours
         .into_iter()
-        .filter(|(h, _, _)| *h < 1_762_819_200)
+        .filter(|(h, _, _)| (1_762_797_600..1_762_815_600).contains(h))
         .collect();
-    assert!(
-        expected.len() >= 6,
-        "the capture spans about seven hours: {expected:?}"
-    );
-    assert_eq!(report.backfilled, expected.len() as u64);
-    let stored = store.candles_between(&key, 0, i64::MAX).unwrap();
+    assert_eq!(expected.len(), 5, "{expected:?}");
+    assert_eq!(report.backfilled, 5);
+    let stored = store.candles_between(&key, 0, 1_762_815_600).unwrap();
     assert_eq!(stored.len(), expected.len());
     for (c, (hour, v, n)) in stored.iter().zip(&expected) {
         assert_eq!(c.open_time, *hour);
@@ -200,10 +214,10 @@ async fn backfill_rebuilds_older_hours_from_real_trades_and_stops_where_it_plann
         .unwrap()
         .unwrap();
     assert!(cursor.done(), "{cursor:?}");
-    // Done means done: the next run asks for nothing more and stores nothing new.
+    // Done means done: the next run stores nothing new.
     let again = cst_collect::run_cycle(&client, &mut store, &clock, &cfg.collector)
         .await
         .unwrap();
     assert_eq!(again.backfilled, 0);
-    assert_eq!(store.candle_count(&key).unwrap(), expected.len() as u64);
+    assert_eq!(store.candle_count(&key).unwrap(), 6);
 }

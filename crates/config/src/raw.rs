@@ -27,7 +27,7 @@ pub struct RawCollector {
     pub coverage_alert_below: f64,
     pub trades: bool,
     pub depth_levels: u32,
-    pub backfill_days: u32,
+    pub backfill_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -32,7 +32,7 @@ pub struct CollectorConfig {
     pub coverage_alert_below: f64,
     pub trades: bool,
     pub depth_levels: u32,
-    pub backfill_days: u32,
+    pub backfill_hours: u32,
 }
 
 /// Where the service reads the time (ARCHITECTURE principle 2: one clock).
@@ -324,7 +324,7 @@ impl Config {
                 coverage_alert_below: c.coverage_alert_below,
                 trades: c.trades,
                 depth_levels: c.depth_levels,
-                backfill_days: c.backfill_days,
+                backfill_hours: c.backfill_hours,
             },
         })
     }

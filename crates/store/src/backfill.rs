@@ -13,11 +13,13 @@ use crate::{Store, StoreError, TradeInsert};
 pub struct BackfillCursor {
     pub next_ns: i64,
     pub until_ns: i64,
+    /// Hours before this are built into candles (or known to have no trades).
+    pub built_ns: i64,
 }
 
 impl BackfillCursor {
     pub fn done(&self) -> bool {
-        self.next_ns >= self.until_ns
+        self.next_ns >= self.until_ns && self.built_ns >= self.until_ns
     }
 }
 
@@ -30,12 +32,13 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT next_ns, until_ns FROM backfill_cursors WHERE exchange = ?1 AND pair = ?2",
+                "SELECT next_ns, until_ns, built_ns FROM backfill_cursors WHERE exchange = ?1 AND pair = ?2",
                 params![exchange, pair],
                 |r| {
                     Ok(BackfillCursor {
                         next_ns: r.get(0)?,
                         until_ns: r.get(1)?,
+                        built_ns: r.get(2)?,
                     })
                 },
             )
@@ -52,7 +55,8 @@ impl Store {
         until_ns: i64,
     ) -> Result<BackfillCursor, StoreError> {
         self.conn.execute(
-            "INSERT INTO backfill_cursors (exchange, pair, next_ns, until_ns) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            "INSERT INTO backfill_cursors (exchange, pair, next_ns, until_ns, built_ns)
+             VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT DO NOTHING",
             params![exchange, pair, from_ns, until_ns],
         )?;
         Ok(self
@@ -60,6 +64,7 @@ impl Store {
             .unwrap_or(BackfillCursor {
                 next_ns: from_ns,
                 until_ns,
+                built_ns: from_ns,
             }))
     }
 
@@ -79,6 +84,20 @@ impl Store {
             .map(|_| ())
         })?;
         Ok(report)
+    }
+
+    /// Records that every hour before `built_ns` has been built into candles.
+    pub fn mark_backfill_built(
+        &mut self,
+        exchange: &str,
+        pair: &str,
+        built_ns: i64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE backfill_cursors SET built_ns = max(built_ns, ?3) WHERE exchange = ?1 AND pair = ?2",
+            params![exchange, pair, built_ns],
+        )?;
+        Ok(())
     }
 
     /// The candle of the hour starting at `hour` (Unix seconds) from stored trades, or

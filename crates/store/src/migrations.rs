@@ -85,12 +85,15 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX depth_by_pair ON depth_snapshots (exchange, pair, at);",
     // 4: history deeper than the exchange's candle limit, rebuilt from paged trades: where
-    // each pair's backfill resumes (`next_ns`) and where it ends (`until_ns`).
+    // each pair's backfill resumes (`next_ns`), where it ends (`until_ns`), and up to where
+    // its hours have been built into candles (`built_ns`), so a kill between storing trades
+    // and building candles loses nothing.
     "CREATE TABLE backfill_cursors (
         exchange   TEXT    NOT NULL,
         pair       TEXT    NOT NULL,
         next_ns    INTEGER NOT NULL,
         until_ns   INTEGER NOT NULL,
+        built_ns   INTEGER NOT NULL,
         PRIMARY KEY (exchange, pair)
     );",
 ];

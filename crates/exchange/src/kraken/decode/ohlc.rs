@@ -25,10 +25,11 @@ pub fn ohlc(body: &[u8], requested: &str) -> Result<OhlcPage, ExchangeError> {
     // The unfinished candle is the row after `last`, the newest committed one. When the
     // exchange has no candle for the current hour (an outage), there is no such row, and
     // the newest row is a closed candle that must not be thrown away.
-    let unfinished = match closed.last() {
-        Some(row) if row.time > last => closed.pop(),
-        _ => None,
-    };
+    // Rows after `last` are not committed: the newest is the unfinished candle, and any
+    // other (should the exchange lag) is dropped rather than taken as final.
+    let mut uncommitted: Vec<OhlcRow> = closed.iter().filter(|r| r.time > last).copied().collect();
+    closed.retain(|r| r.time <= last);
+    let unfinished = uncommitted.pop();
     Ok(OhlcPage {
         last,
         pair,
