@@ -25,7 +25,7 @@ pub fn audit(
             )),
             Some(_) => {
                 let holes: i64 = store
-                    .gaps(&key)?
+                    .gaps_since(&key, window_start)?
                     .iter()
                     .filter(|g| g.to >= window_start)
                     .map(|g| g.missing)

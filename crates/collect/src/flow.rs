@@ -10,6 +10,11 @@ use cst_store::{PairRecord, Store};
 
 use crate::cycle::{CycleError, CycleReport};
 
+/// Kraken returns at most this many trades per page.
+const FULL_PAGE: usize = 1000;
+/// Pages per pair and run: bounds one run's length while letting busy pairs catch up.
+const TRADE_PAGES_PER_RUN: usize = 5;
+
 pub async fn collect_flow(
     exchange: &impl Exchange,
     store: &mut Store,
@@ -20,15 +25,25 @@ pub async fn collect_flow(
 ) -> Result<(), CycleError> {
     let name = cfg.exchange.as_str();
     if cfg.trades {
-        let since = store.trade_cursor(name, &p.pair)?;
-        match exchange.trades(&p.altname, since).await {
-            Ok(page) => {
-                let (trades, without_id) = to_trades(&page.trades);
-                let stored = store.insert_trades(name, &p.pair, &trades, page.last_ns)?;
-                report.trades_inserted += stored.inserted;
-                report.trades_rejected += stored.rejected.len() as u64 + without_id;
+        // A full page means more are waiting: keep paging, within a budget, so a busy pair
+        // catches up instead of falling further behind every run.
+        for _ in 0..TRADE_PAGES_PER_RUN {
+            let since = store.trade_cursor(name, &p.pair)?;
+            let page = match exchange.trades(&p.altname, since).await {
+                Ok(page) => page,
+                Err(e) => {
+                    report.failed.push((p.pair.clone(), format!("trades: {e}")));
+                    break;
+                }
+            };
+            let (trades, without_id) = to_trades(&page.trades);
+            let stored = store.insert_trades(name, &p.pair, &trades, page.last_ns)?;
+            report.trades_inserted += stored.inserted;
+            report.trades_rejected += stored.rejected.len() as u64 + without_id;
+            let advanced = since.is_none_or(|s| page.last_ns > s);
+            if page.trades.len() < FULL_PAGE || !advanced {
+                break;
             }
-            Err(e) => report.failed.push((p.pair.clone(), format!("trades: {e}"))),
         }
     }
     if cfg.depth_levels > 0 {

@@ -263,14 +263,24 @@ impl Store {
 
     /// Holes between consecutive stored candles of a series, oldest first.
     pub fn gaps(&self, key: &CandleKey) -> Result<Vec<Gap>, StoreError> {
+        self.gaps_since(key, i64::MIN)
+    }
+
+    /// Holes that reach into the time from `from` on: a bounded scan for audits that look
+    /// back a window (it starts at the newest candle before `from`, so a hole that began
+    /// earlier is still seen).
+    pub fn gaps_since(&self, key: &CandleKey, from: i64) -> Result<Vec<Gap>, StoreError> {
         let tf = key.timeframe.seconds();
         let mut stmt = self.conn.prepare_cached(
             "SELECT prev + ?4, open_time - ?4 FROM (
                 SELECT open_time, LAG(open_time) OVER (ORDER BY open_time) AS prev FROM candles
-                WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3))
-             WHERE open_time - prev > ?4",
+                WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)
+                  AND open_time >= coalesce((SELECT max(open_time) FROM candles
+                        WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)
+                          AND open_time < ?5), ?5))
+             WHERE open_time - prev > ?4 AND open_time - ?4 >= ?5",
         )?;
-        let rows = stmt.query_map(params![key.exchange, key.pair, tf, tf], |r| {
+        let rows = stmt.query_map(params![key.exchange, key.pair, tf, tf, from], |r| {
             let (from, to): (i64, i64) = (r.get(0)?, r.get(1)?);
             Ok(Gap {
                 from,

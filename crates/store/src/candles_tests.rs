@@ -113,3 +113,23 @@ fn gaps_are_reported_never_filled() {
     s.insert_candles(&key(), &real(), "test").unwrap();
     assert!(s.gaps(&key()).unwrap().is_empty());
 }
+
+#[test]
+fn a_bounded_gap_scan_still_sees_a_hole_that_began_before_its_window() {
+    let (_d, mut s) = store();
+    let mut batch = real();
+    batch.remove(1);
+    batch.remove(1);
+    s.insert_candles(&key(), &batch, "test").unwrap();
+    // The hole covers 01:00 and 02:00; a scan from 02:00 on still reports it whole.
+    assert_eq!(
+        s.gaps_since(&key(), 1704074400).unwrap(),
+        vec![Gap {
+            from: 1704070800,
+            to: 1704074400,
+            missing: 2
+        }]
+    );
+    // A scan that starts after the hole does not.
+    assert!(s.gaps_since(&key(), 1704078000).unwrap().is_empty());
+}
