@@ -171,19 +171,21 @@ impl Store {
 
     /// Open time of the oldest stored candle of a series.
     pub fn earliest_open_time(&self, key: &CandleKey) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT min(open_time) FROM candles
-             WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)",
-            params![key.exchange, key.pair, key.timeframe.seconds()],
-            |r| r.get(0),
-        )?)
+        self.open_time_bound(key, "SELECT min(open_time) FROM candles WHERE series = ")
     }
 
     /// Open time of the newest stored candle of a series.
     pub fn latest_open_time(&self, key: &CandleKey) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT max(open_time) FROM candles
-             WHERE series = (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)",
+        self.open_time_bound(key, "SELECT max(open_time) FROM candles WHERE series = ")
+    }
+
+    /// `select` is a fixed query prefix; the series is filled in here.
+    fn open_time_bound(&self, key: &CandleKey, select: &str) -> Result<Option<i64>, StoreError> {
+        let sql = format!(
+            "{select}(SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(
             params![key.exchange, key.pair, key.timeframe.seconds()],
             |r| r.get(0),
         )?)
