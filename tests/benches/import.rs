@@ -21,8 +21,10 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let data =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/ohlcv-1h/binance-2024");
+    let data = Path::new(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../shared/data/ohlcv-1h/binance-2024");
     let mut rates = Vec::new();
     let mut last_home = None;
     for run in 0..3 {

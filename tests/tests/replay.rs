@@ -30,9 +30,11 @@ impl Drop for ReplayExchange {
 }
 
 fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(rel)
+    Path::new(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../shared/data")
+    .join(rel)
 }
 
 fn replay_exchange(start: &str, speed: u32) -> ReplayExchange {

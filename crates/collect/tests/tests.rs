@@ -9,9 +9,11 @@ use cst_config::{Config, Home};
 use cst_store::{CandleKey, Store};
 
 fn capture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/kraken-api")
-        .join(name);
+    let path = PathBuf::from(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/data/kraken-api")
+    .join(name);
     std::fs::read_to_string(path).unwrap()
 }
 

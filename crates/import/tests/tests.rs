@@ -8,9 +8,11 @@ use cst_market::Timeframe;
 use cst_store::{CandleKey, Store};
 
 fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
+    Path::new(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/data")
+    .join(rel)
 }
 
 fn store(dir: &Path) -> Store {

@@ -9,9 +9,11 @@ use cst_exchange::{BreakerPolicy, KrakenClient, KrakenConfig, RetryPolicy};
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
+    PathBuf::from(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/data")
+    .join(rel)
 }
 
 pub fn read(rel: &str) -> Vec<u8> {
