@@ -29,3 +29,5 @@ test: setup
 bench: setup
 	cargo build --release --workspace --bins
 	cargo bench -p cst-tests
+	cargo bench -p cst-indicators
+	cargo bench -p cst-whale

@@ -18,8 +18,23 @@ if ((${#need_apt[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# Python: TA-Lib (the C library in its PyPI wheel) for the technical benchmark's side-by-side
+# run and for regenerating the indicator parity fixtures (../shared/bench/talib_reference.py).
+python3 -m pip --version >/dev/null 2>&1 || need_py=1
+if [ -n "${need_py:-}" ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
+fi
+if ! python3 -c 'import talib, pandas, numpy' >/dev/null 2>&1; then
+    echo "setup: installing Python packages: TA-Lib pandas numpy"
+    python3 -m pip install --quiet TA-Lib pandas numpy 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages TA-Lib pandas numpy
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install the Rust toolchain (https://rustup.rs), then re-run" >&2
     exit 1
 fi
-echo "setup: ok (curl, promtool, cargo present)"
+echo "setup: ok (curl, promtool, cargo, python3 with TA-Lib present)"

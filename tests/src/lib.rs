@@ -63,6 +63,12 @@ impl Instance {
                 "\n[collector]\nbase_url = \"http://127.0.0.1:9\"\npoll_interval_s = 3600\n",
             );
         }
+        // Nor do the sentiment agent's news feeds.
+        if !config.contains("[sentiment]") {
+            config.push_str(
+                "\n[sentiment]\nfeeds = [\"http://127.0.0.1:9/rss\"]\npoll_interval_s = 3600\n",
+            );
+        }
         fs::write(home.path().join("config.toml"), config).expect("write config");
         let mut instance = Self { home, child: None };
         instance.child = Some(instance.spawn_up());

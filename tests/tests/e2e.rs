@@ -4,6 +4,7 @@
 #![allow(clippy::print_stdout)] // tests report figures such as the restart time
 
 mod breaker;
+mod features;
 mod health;
 mod lifecycle;
 mod replay;

@@ -249,10 +249,16 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
     inst.wait_ready();
     let out = inst.cst(&["run-now", "technical"]);
     assert!(out.status.success());
-    // Honest: an agent without domain work says so rather than pretending.
+    // An empty store: the technical agent has no pair to step, and says so.
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "technical: this agent has no periodic work"
+        "technical: 0 pairs had new rows"
+    );
+    // Honest: an agent without domain work says so rather than pretending.
+    let out = inst.cst(&["run-now", "ml"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ml: this agent has no periodic work"
     );
     let out = inst.cst(&["run-now", "collector"]);
     assert_eq!(

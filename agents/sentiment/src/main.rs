@@ -1,6 +1,5 @@
-//! The sentiment agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The sentiment agent: news from feeds or a replayed recording, mapped to coins, scored and stored; see `cst_features::agents::sentiment`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("sentiment", cst_agent::Idle)
+    cst_agent::agent_main("sentiment", cst_features::agents::SentimentAgent::default())
 }

@@ -1,6 +1,5 @@
-//! The technical agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The technical agent: one incremental indicator engine per pair, stepped as candles arrive; see `cst_features::agents::technical`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("technical", cst_agent::Idle)
+    cst_agent::agent_main("technical", cst_features::agents::TechnicalAgent::default())
 }

@@ -1,6 +1,5 @@
-//! The whale agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The whale agent: hourly whale-trade flow and order-book groups per pair; see `cst_features::agents::whale`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("whale", cst_agent::Idle)
+    cst_agent::agent_main("whale", cst_features::agents::WhaleAgent::default())
 }

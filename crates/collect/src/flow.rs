@@ -40,8 +40,13 @@ pub async fn collect_flow(
             let stored = store.insert_trades(name, &p.pair, &trades, page.last_ns)?;
             report.trades_inserted += stored.inserted;
             report.trades_rejected += stored.rejected.len() as u64 + without_id;
-            let advanced = since.is_none_or(|s| page.last_ns > s);
-            if page.trades.len() < FULL_PAGE || !advanced {
+            if page.trades.len() < FULL_PAGE {
+                // Caught up: every trade until now is stored, so quiet hours up to here are
+                // really quiet (the whale features need to tell them from unread ones).
+                store.mark_trades_checked(name, &p.pair, clock.now() * 1_000_000_000)?;
+                break;
+            }
+            if since.is_some_and(|s| page.last_ns <= s) {
                 break;
             }
         }

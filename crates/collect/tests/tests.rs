@@ -97,6 +97,9 @@ async fn a_run_on_real_captures_stores_trades_and_depth_and_refuses_one_minute_c
         store.trade_cursor("kraken", "XBT/USDT").unwrap(),
         Some(1_762_820_035_982_277_754)
     );
+    // Every page was full (1,000 trades), so the collector never saw the end of the
+    // exchange's trades: nothing is claimed complete yet.
+    assert_eq!(store.trade_coverage("kraken", "XBT/USDT").unwrap(), None);
     let trades = store
         .trades_between("kraken", "XBT/USDT", 0, i64::MAX)
         .unwrap();

@@ -4,15 +4,18 @@
 //! - [`raw`]: the configuration exactly as written (serde, `deny_unknown_fields`).
 //! - [`validate`]: raw → [`Config`], collecting every error at once.
 //! - [`load`]: default.toml ← user file ← `CST_*` environment, then validation.
+//! - [`features`]: the `[features]`, `[sentiment]` and `[whale]` sections.
 //! - [`error`]: the [`ConfigError`] type.
 
 pub mod error;
+pub mod features;
 pub mod home;
 pub mod load;
 pub mod raw;
 pub mod validate;
 
 pub use error::ConfigError;
+pub use features::{FeaturesConfig, LlmSettings, NewsSource, SentimentConfig, WhaleConfig};
 pub use home::Home;
 pub use load::{DEFAULT_TOML, load};
 pub use validate::{

@@ -114,6 +114,37 @@ mod tests {
         assert_eq!(cfg.supervisor.missed_heartbeats, 3);
     }
 
+    /// The offline demo's file, as deploy/demo.sh completes it: the candle-only replay's
+    /// FeatureSet leaves whale and book out, and a replay without its news file is refused.
+    #[test]
+    fn the_demo_config_builds_technical_and_sentiment_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = include_str!("../../../config/replay.toml");
+        let path = write(
+            dir.path(),
+            &format!("{demo}replay_csv = \"/data/news.csv\"\n"),
+        );
+        let cfg = load(&Home::new(dir.path()), Some(&path)).unwrap();
+        assert_eq!(cfg.features.groups, ["technical", "sentiment"]);
+        assert!(matches!(cfg.sentiment.source, crate::NewsSource::Replay(_)));
+        let path = write(dir.path(), demo);
+        let err = load(&Home::new(dir.path()), Some(&path))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("sentiment.replay_csv is empty"), "{err}");
+        let path = write(
+            dir.path(),
+            "[features]\ngroups = [\"technical\", \"gossip\"]\nrequired = [\"whale\"]\n",
+        );
+        let err = load(&Home::new(dir.path()), Some(&path))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("gossip") && err.contains("required names \"whale\""),
+            "{err}"
+        );
+    }
+
     #[test]
     fn user_file_overrides_a_subset() {
         let dir = tempfile::tempdir().unwrap();

@@ -12,6 +12,9 @@ pub struct RawConfig {
     pub health: RawHealth,
     pub agents: BTreeMap<String, RawAgent>,
     pub collector: RawCollector,
+    pub features: crate::features::RawFeatures,
+    pub sentiment: crate::features::RawSentiment,
+    pub whale: crate::features::RawWhale,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,7 @@ use cst_protocol::AGENTS;
 
 use crate::{
     ConfigError,
+    features::{self, FeaturesConfig, SentimentConfig, WhaleConfig},
     raw::{RawConfig, RawRestart},
 };
 
@@ -18,6 +19,9 @@ pub struct Config {
     /// All eight agents, in start order.
     pub agents: Vec<AgentSpec>,
     pub collector: CollectorConfig,
+    pub features: FeaturesConfig,
+    pub sentiment: SentimentConfig,
+    pub whale: WhaleConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,6 +283,9 @@ impl Config {
                 c.coverage_alert_below
             ),
         );
+        let features = features::features(&raw.features, &mut check);
+        let sentiment = features::sentiment(&raw.sentiment, &mut check);
+        let whale = features::whale(&raw.whale, &mut check);
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -326,6 +333,9 @@ impl Config {
                 depth_levels: c.depth_levels,
                 backfill_hours: c.backfill_hours,
             },
+            features,
+            sentiment,
+            whale,
         })
     }
 

@@ -61,23 +61,30 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
+    /// Agents open the store at the same moment: each step re-reads the version inside an
+    /// IMMEDIATE (write-locked) transaction, so exactly one process applies it.
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let found = self.schema_version()?;
-        if found > LATEST {
-            return Err(StoreError::SchemaTooNew {
-                found,
-                known: LATEST,
-            });
-        }
-        for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let version = i as i64 + 1;
-            let tx = self.conn.transaction()?;
-            tx.execute_batch(step)?;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if found > LATEST {
+                return Err(StoreError::SchemaTooNew {
+                    found,
+                    known: LATEST,
+                });
+            }
+            if found == LATEST {
+                tx.commit()?;
+                return Ok(());
+            }
+            let version = found + 1;
+            tx.execute_batch(MIGRATIONS[found as usize])?;
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
             tracing::info!(version, "database schema migrated");
         }
-        Ok(())
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.

@@ -26,6 +26,10 @@ pub enum StoreError {
     BlobCorrupt { id: String, actual: String },
     #[error("blob {0} does not exist")]
     BlobMissing(String),
+    #[error(
+        "stored record is corrupt: {0}; run `sqlite3 HOME/data/cst.db 'PRAGMA integrity_check'`"
+    )]
+    Corrupt(String),
     #[error("{0:?} is not a blob id (64 lowercase hex digits)")]
     BadBlobId(String),
 }

@@ -7,7 +7,10 @@
 //!   on the way in, gaps computed from what is stored, never filled.
 //! - [`pairs`]: the pairs an exchange lists, and the coverage audits of collection runs.
 //! - [`trades`]: public trades with their paging cursor, and depth snapshots.
+//! - [`flow`]: how far each pair's trades are known complete; depth snapshots by window.
+//! - [`news`]: scored news items, the coins they mention, and when each source was read.
 //! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
+//! - [`rewind`]: the store as it was at a time (look-ahead tests, replays), and copies.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
 //!   and verified on read.
 //! - [`error`]: the [`StoreError`] type.
@@ -19,8 +22,11 @@ pub mod blobs;
 pub mod candles;
 pub mod db;
 pub mod error;
+pub mod flow;
 pub mod migrations;
+pub mod news;
 pub mod pairs;
+pub mod rewind;
 pub mod trades;
 
 pub use backfill::BackfillCursor;
@@ -28,5 +34,7 @@ pub use blobs::{BlobId, BlobStore};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;
+pub use flow::TradeCoverage;
+pub use news::{NewsCoverage, StoredLlm, StoredNews};
 pub use pairs::{CoverageAudit, ListingChanges, PairRecord};
 pub use trades::{DepthSnapshot, TradeInsert};

@@ -96,6 +96,37 @@ pub const MIGRATIONS: &[&str] = &[
         built_ns   INTEGER NOT NULL,
         PRIMARY KEY (exchange, pair)
     );",
+    // 5: what the sentiment and whale features read. News items once each (by url) with
+    // their lexicon score, optional LLM score and the coins they mention; the intervals in
+    // which a news source was being read (an hour without items is only "no news" inside
+    // one); and how far each pair's trades are known complete (`checked_ns`: the collector
+    // had caught up with the exchange at that time), so a quiet hour is told from an
+    // unread one.
+    "CREATE TABLE news_items (
+        id              INTEGER PRIMARY KEY,
+        url             TEXT    NOT NULL UNIQUE,
+        published       INTEGER NOT NULL,
+        source          TEXT    NOT NULL,
+        title           TEXT    NOT NULL,
+        score           REAL    NOT NULL,
+        llm_direction   TEXT,
+        llm_magnitude   REAL,
+        llm_half_life_h INTEGER
+    );
+    CREATE TABLE news_mentions (
+        coin       TEXT    NOT NULL,
+        published  INTEGER NOT NULL,
+        item       INTEGER NOT NULL REFERENCES news_items (id),
+        PRIMARY KEY (coin, published, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE news_coverage (
+        id         INTEGER PRIMARY KEY,
+        source     TEXT    NOT NULL,
+        from_s     INTEGER NOT NULL,
+        through_s  INTEGER NOT NULL
+    );
+    CREATE INDEX news_coverage_by_source ON news_coverage (source, through_s);
+    ALTER TABLE trade_cursors ADD COLUMN checked_ns INTEGER;",
 ];
 
 /// The version a fully migrated database has.

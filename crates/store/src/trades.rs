@@ -23,6 +23,18 @@ pub struct DepthSnapshot {
     pub asks: Vec<BookLevel>,
 }
 
+/// A row of `SELECT id, time_ns, price, volume, taker_buy, market FROM trades`.
+pub(crate) fn row_to_trade(r: &rusqlite::Row<'_>) -> rusqlite::Result<Trade> {
+    Ok(Trade {
+        id: r.get::<_, i64>(0)? as u64,
+        time_ns: r.get(1)?,
+        price: r.get(2)?,
+        volume: r.get(3)?,
+        taker_buy: r.get(4)?,
+        market_order: r.get(5)?,
+    })
+}
+
 fn encode(levels: &[BookLevel]) -> String {
     serde_json::to_string(levels).unwrap_or_default()
 }
@@ -112,16 +124,7 @@ impl Store {
             "SELECT id, time_ns, price, volume, taker_buy, market FROM trades
              WHERE exchange = ?1 AND pair = ?2 AND time_ns >= ?3 AND time_ns < ?4 ORDER BY time_ns, id",
         )?;
-        let rows = stmt.query_map(params![exchange, pair, from_ns, to_ns], |r| {
-            Ok(Trade {
-                id: r.get::<_, i64>(0)? as u64,
-                time_ns: r.get(1)?,
-                price: r.get(2)?,
-                volume: r.get(3)?,
-                taker_buy: r.get(4)?,
-                market_order: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![exchange, pair, from_ns, to_ns], row_to_trade)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

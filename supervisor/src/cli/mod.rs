@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod coverage;
+pub mod features;
 pub mod import;
 pub mod logs;
 pub mod render;
@@ -72,6 +73,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// One feature row of a pair at an hour, with its FeatureSet version, or why there is
+    /// none. Exit code 0 only with a row.
+    Features(features::FeaturesArgs),
     /// Serve recorded candle files as a Kraken-compatible public REST API on a simulated
     /// clock running SPEED times real time: the offline demo's exchange.
     ReplayExchange(replay::ReplayArgs),
@@ -100,6 +104,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(cmd) => import::run(&home, cmd),
         Command::ReplayExchange(args) => replay::run(args),
         Command::Coverage { json } => coverage::run(&home, cli.config.as_deref(), json),
+        Command::Features(args) => features::run(&home, cli.config.as_deref(), args),
         Command::Logs {
             agent,
             lines,
@@ -108,7 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("{e:#}"), 1),
         },
-        command => client_command(&home, command),
+        command => client_command(&home, cli.config.as_deref(), command),
     }
 }
 
@@ -117,7 +122,7 @@ fn fail(message: &str, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn client_command(home: &Home, command: Command) -> ExitCode {
+fn client_command(home: &Home, config: Option<&std::path::Path>, command: Command) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -125,20 +130,24 @@ fn client_command(home: &Home, command: Command) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
     };
-    match runtime.block_on(dispatch(home, command)) {
+    match runtime.block_on(dispatch(home, config, command)) {
         Ok(code) => code,
         Err(CliError::NotRunning(msg)) => fail(&msg, EXIT_NOT_RUNNING),
         Err(e) => fail(&e.to_string(), 1),
     }
 }
 
-async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
+async fn dispatch(
+    home: &Home,
+    config: Option<&std::path::Path>,
+    command: Command,
+) -> Result<ExitCode, CliError> {
     let mut client = ControlClient::connect(home).await?;
     let agent = |agent: String| AgentName { agent };
     let request = match command {
         Command::Status { json } => {
             let report = client.status().await?;
-            render::print_status(&report, json);
+            render::print_status(&report, &render::features_line(home, config), json);
             return Ok(ExitCode::SUCCESS);
         }
         Command::Health { json } => {
@@ -167,6 +176,7 @@ async fn dispatch(home: &Home, command: Command) -> Result<ExitCode, CliError> {
         | Command::Logs { .. }
         | Command::Import(_)
         | Command::Coverage { .. }
+        | Command::Features(_)
         | Command::ReplayExchange(_) => unreachable_command(),
     };
     let outcome = client.request(request).await?;

@@ -5,8 +5,37 @@
 
 use cst_protocol::status::{AgentStatus, StatusReport};
 
-fn json(report: &StatusReport) {
-    match serde_json::to_string_pretty(report) {
+/// The FeatureSet of the configuration `cst up` reads under this home (the same search
+/// order): its version, and the groups this deployment leaves out because their source does
+/// not exist here.
+pub fn features_line(
+    home: &cst_config::Home,
+    config: Option<&std::path::Path>,
+) -> serde_json::Value {
+    let set = cst_config::load(home, config)
+        .map_err(|e| e.to_string())
+        .and_then(|c| {
+            cst_features::FeatureSet::from_config(&c.features).map_err(|e| e.to_string())
+        });
+    match set {
+        Ok(set) => serde_json::json!({
+            "version": set.version(),
+            "groups": set.groups().iter().map(|g| serde_json::json!({
+                "group": g.group.name(),
+                "required": g.required,
+            })).collect::<Vec<_>>(),
+            "left_out": set.left_out().iter().map(|g| g.name()).collect::<Vec<_>>(),
+        }),
+        Err(e) => serde_json::json!({ "error": e }),
+    }
+}
+
+fn json(report: &StatusReport, features: &serde_json::Value) {
+    let value = serde_json::to_value(report).map(|mut v| {
+        v["features"] = features.clone();
+        v
+    });
+    match value.and_then(|v| serde_json::to_string_pretty(&v)) {
         Ok(text) => println!("{text}"),
         Err(e) => eprintln!("cst: cannot encode the report as JSON: {e}"),
     }
@@ -52,9 +81,9 @@ fn agent_row(a: &AgentStatus) -> String {
     )
 }
 
-pub fn print_status(report: &StatusReport, as_json: bool) {
+pub fn print_status(report: &StatusReport, features: &serde_json::Value, as_json: bool) {
     if as_json {
-        return json(report);
+        return json(report, features);
     }
     header(report);
     reasons(report);
@@ -77,11 +106,28 @@ pub fn print_status(report: &StatusReport, as_json: bool) {
         mib(report.supervisor.rss_bytes),
         mib(Some(total))
     );
+    match (
+        features["version"].as_str(),
+        features["left_out"].as_array(),
+    ) {
+        (Some(version), Some(out)) if out.is_empty() => println!("features: FeatureSet {version}"),
+        (Some(version), Some(out)) => {
+            let out: Vec<_> = out.iter().filter_map(|g| g.as_str()).collect();
+            println!(
+                "features: FeatureSet {version}; left out here (no source): {}",
+                out.join(", ")
+            );
+        }
+        _ => println!("features: {}", features["error"]),
+    }
 }
 
 pub fn print_health(report: &StatusReport, as_json: bool) {
     if as_json {
-        return json(report);
+        return match serde_json::to_string_pretty(report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("cst: cannot encode the report as JSON: {e}"),
+        };
     }
     header(report);
     reasons(report);

@@ -1,0 +1,6 @@
+//! The feature pipeline on real data: what a row holds, when there is none, and that no
+//! row ever looks past its time.
+
+mod helper;
+mod look_ahead;
+mod rows;

@@ -1,0 +1,5 @@
+//! Trend strength.
+
+pub mod adx;
+
+pub use adx::Adx;

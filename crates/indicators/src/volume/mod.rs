@@ -1,0 +1,5 @@
+//! Volume-weighted direction.
+
+pub mod obv;
+
+pub use obv::Obv;

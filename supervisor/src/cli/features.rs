@@ -1,0 +1,134 @@
+//! `cst features PAIR [--at TS] [--json]`: one feature row, built by the same function
+//! training, live inference and backtests use, read straight from the store (works while
+//! the service is down). Exit code 0 with a row, 1 when a required group is missing (and
+//! why).
+
+#![allow(clippy::print_stdout)]
+
+use std::{path::Path, process::ExitCode};
+
+use chrono::DateTime;
+use cst_config::Home;
+use cst_features::{BuildContext, Built, FeatureBuilder, HOUR};
+use cst_market::{PairName, Timeframe};
+use cst_store::{CandleKey, Store};
+
+#[derive(Debug, clap::Args)]
+pub struct FeaturesArgs {
+    /// The pair, e.g. XBT/USD (BTC-USDT and XBTUSD are read too).
+    pub pair: String,
+    /// An hour boundary, as Unix seconds or RFC 3339 (2024-03-01T00:00:00Z). Default: the
+    /// close of the pair's newest stored candle.
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Whose data to read. Default: `[collector] exchange`.
+    #[arg(long)]
+    pub exchange: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> ExitCode {
+    match show(home, config, args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("cst: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn show(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> Result<ExitCode, String> {
+    let config = cst_config::load(home, config).map_err(|e| e.to_string())?;
+    let exchange = args
+        .exchange
+        .clone()
+        .unwrap_or_else(|| config.collector.exchange.clone());
+    let pair = PairName::parse(&args.pair).ok_or_else(|| {
+        format!(
+            "{:?} is not a pair name: use BASE/QUOTE, e.g. XBT/USD",
+            args.pair
+        )
+    })?;
+    let store = Store::open(&home.db_path()).map_err(|e| e.to_string())?;
+    let t = match &args.at {
+        Some(text) => parse_time(text)?,
+        None => {
+            let key = CandleKey::new(&exchange, &pair.to_string(), Timeframe::H1);
+            let newest = store.latest_open_time(&key).map_err(|e| e.to_string())?;
+            newest.map(|open| open + HOUR).ok_or_else(|| {
+                format!(
+                    "no candles of {pair} on {exchange}: collect them (`cst up`) or import them (`cst import`), or name --exchange"
+                )
+            })?
+        }
+    };
+    let ctx =
+        BuildContext::for_deployment(&config, &exchange, &store).map_err(|e| e.to_string())?;
+    let built = FeatureBuilder::new(&store, &ctx)
+        .row(&pair.to_string(), t)
+        .map_err(|e| e.to_string())?;
+    if args.json {
+        let mut value = serde_json::to_value(&built).map_err(|e| e.to_string())?;
+        value["feature_set"] = ctx.set.version().into();
+        value["names"] = ctx.set.names().into();
+        value["left_out"] = ctx
+            .set
+            .left_out()
+            .iter()
+            .map(|g| g.name())
+            .collect::<Vec<_>>()
+            .into();
+        println!("{value:#}");
+    } else {
+        print_human(&ctx, &built, t);
+    }
+    Ok(match built {
+        Built::Row(_) => ExitCode::SUCCESS,
+        Built::NoRow { .. } => ExitCode::FAILURE,
+    })
+}
+
+fn print_human(ctx: &BuildContext, built: &Built, t: i64) {
+    let when = DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
+    println!("FeatureSet {}", ctx.set.version());
+    let left_out = ctx.set.left_out();
+    if !left_out.is_empty() {
+        let names: Vec<_> = left_out.iter().map(|g| g.name()).collect();
+        println!("left out in this deployment: {}", names.join(", "));
+    }
+    match built {
+        Built::Row(row) => {
+            println!("{} at {when} ({} features)", row.pair, row.values.len());
+            for (name, v) in ctx.set.names().iter().zip(&row.values) {
+                println!("  {name:<20} {v}");
+            }
+            for m in &row.absent {
+                println!("  (optional {} missing: {})", m.group, m.reason);
+            }
+        }
+        Built::NoRow { pair, missing, .. } => {
+            println!("{pair} at {when}: no feature row");
+            for m in missing {
+                println!("  {} missing: {}", m.group, m.reason);
+            }
+        }
+    }
+}
+
+fn parse_time(text: &str) -> Result<i64, String> {
+    let t = match text.parse::<i64>() {
+        Ok(t) => t,
+        Err(_) => DateTime::parse_from_rfc3339(text)
+            .map_err(|e| {
+                format!("--at {text:?} is neither Unix seconds nor RFC 3339 ({e}): try 2024-03-01T00:00:00Z")
+            })?
+            .timestamp(),
+    };
+    if t % HOUR != 0 {
+        return Err(format!(
+            "--at {text} is not an hour boundary: feature times are candle closes (UTC)"
+        ));
+    }
+    Ok(t)
+}
