@@ -156,12 +156,17 @@ fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
     let inst = Instance::start(&config);
     let db = inst.path().join("data/cst.db");
     let mut committed: Vec<(String, i64)> = Vec::new();
+    let mut killed: Option<u32> = None;
     for kill in 0..8 {
+        // A report taken right after a kill can still show the dead process as Ready: wait
+        // for the restarted one.
         let report = inst.wait_for("collector ready", Duration::from_secs(20), |r| {
-            agent(r, "collector").state == AgentState::Ready
+            let a = agent(r, "collector");
+            a.state == AgentState::Ready && a.pid != killed
         });
         std::thread::sleep(Duration::from_millis(150 + 70 * kill));
         let pid = agent(&report, "collector").pid.unwrap();
+        killed = Some(pid);
         nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(pid as i32),
             nix::sys::signal::Signal::SIGKILL,
