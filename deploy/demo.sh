@@ -27,4 +27,13 @@ for _ in $(seq 300); do
     sleep 0.1
 done
 echo "demo: in another terminal: $bin/cst --home $home status   (or: coverage, features BTC/USDT, logs technical)"
-"$bin/cst" --home "$home" up
+# In the background so a SIGTERM to this script (not only Ctrl-C to the terminal's process
+# group) reaches the service: bash runs traps only once a foreground child has exited.
+"$bin/cst" --home "$home" up &
+up=$!
+trap 'kill -TERM "$up" 2>/dev/null || true' INT TERM
+status=0
+wait "$up" || status=$?
+# A trap interrupted the wait: let the service finish stopping its agents.
+if kill -0 "$up" 2>/dev/null; then wait "$up" || status=$?; fi
+exit "$status"

@@ -7,7 +7,6 @@
 #![allow(clippy::print_stdout)]
 
 use std::{
-    path::Path,
     process::Command,
     time::{Duration, Instant},
 };
@@ -21,10 +20,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let data = Path::new(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../shared/data/ohlcv-1h/binance-2024");
+    let data = cst_testdata::data("ohlcv-1h/binance-2024");
     let mut rates = Vec::new();
     let mut last_home = None;
     for run in 0..3 {

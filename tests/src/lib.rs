@@ -3,6 +3,7 @@
 //!
 //! - [`Instance`]: one running supervisor; killed (with its agents) when dropped.
 //! - [`bin_dir`]: where cargo put the binaries.
+//! - [`replay`]: `cst replay-exchange` on recorded candles.
 //! - [`report`]: latency percentiles and verdicts for the benchmarks.
 
 #![allow(clippy::print_stdout)]
@@ -17,6 +18,7 @@ use std::{
 
 use cst_protocol::status::{AgentState, AgentStatus, StatusReport};
 
+pub mod replay;
 pub mod report;
 
 /// The directory holding `cst` and the `cst-<agent>` binaries: the profile directory above
@@ -208,4 +210,13 @@ pub fn alive(pid: u32) -> bool {
 
 pub fn is_ready(report: &StatusReport, name: &str) -> bool {
     agent(report, name).state == AgentState::Ready
+}
+
+/// An agent's counter as last reported; `None` when the agent does not report it.
+pub fn counter(report: &StatusReport, name: &str, counter: &str) -> Option<u64> {
+    agent(report, name)
+        .counters
+        .iter()
+        .find(|c| c.name == counter)
+        .map(|c| c.value)
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::print_stdout)] // tests report figures such as the restart time
 
+mod agents;
 mod breaker;
 mod features;
 mod health;

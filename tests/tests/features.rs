@@ -3,17 +3,7 @@
 
 use std::{path::Path, process::Command};
 
-use cst_tests::bin_dir;
-
-/// Through the runtime CARGO_MANIFEST_DIR, so a test binary cached by another checkout
-/// still reads the data beside this one.
-fn shared(rel: &str) -> std::path::PathBuf {
-    Path::new(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../shared/data")
-    .join(rel)
-}
+use cst_tests::{bin_dir, replay::shared};
 
 fn cst(home: &Path, args: &[&str]) -> std::process::Output {
     Command::new(bin_dir().join("cst"))

@@ -1,89 +1,20 @@
 //! The collector against `cst replay-exchange` serving real recorded candles: discovery,
 //! storage, coverage, and SIGKILLs in the middle of writing.
 
-use std::{
-    io::{BufRead, BufReader},
-    path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    time::Duration,
-};
+use std::time::Duration;
 
 use cst_market::Timeframe;
 use cst_protocol::status::AgentState;
 use cst_store::{CandleKey, Store};
-use cst_tests::{Instance, agent, bin_dir};
+use cst_tests::{
+    Instance, agent, counter,
+    replay::{ReplayExchange, shared},
+};
 
 const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
-/// A running `cst replay-exchange` on a free loopback port; killed when dropped.
-struct ReplayExchange {
-    child: Child,
-    url: String,
-    _data: tempfile::TempDir,
-}
-
-impl Drop for ReplayExchange {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn shared(rel: &str) -> PathBuf {
-    Path::new(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../shared/data")
-    .join(rel)
-}
-
 fn replay_exchange(start: &str, speed: u32) -> ReplayExchange {
-    let data = tempfile::tempdir().unwrap();
-    for p in PAIRS {
-        std::os::unix::fs::symlink(
-            shared(&format!("ohlcv-1h/binance-2024/{p}.csv")),
-            data.path().join(format!("{p}.csv")),
-        )
-        .unwrap();
-    }
-    let mut child = Command::new(bin_dir().join("cst"))
-        .args([
-            "replay-exchange",
-            "--addr",
-            "127.0.0.1:0",
-            "--start",
-            start,
-            "--speed",
-            &speed.to_string(),
-            "--data",
-        ])
-        .arg(data.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    ReplayExchange {
-        child,
-        url,
-        _data: data,
-    }
-}
-
-fn collector_config(url: &str) -> String {
-    format!(
-        "[collector]\nexchange = \"replay\"\nbase_url = \"{url}\"\nquotes = [\"USDT\"]\npoll_interval_s = 1\n\
-         min_request_interval_ms = 0\nrequest_timeout_ms = 5000\nclock = \"exchange\"\n\
-         trades = false\ndepth_levels = 0\n"
-    )
+    ReplayExchange::start("binance-2024", &PAIRS, start, speed)
 }
 
 fn key(pair: &str) -> CandleKey {
@@ -93,19 +24,13 @@ fn key(pair: &str) -> CandleKey {
 #[test]
 fn the_collector_stores_every_closed_candle_and_reports_full_coverage() {
     let exchange = replay_exchange("2024-03-01", 3600);
-    let inst = Instance::start(&collector_config(&exchange.url));
+    let inst = Instance::start(&exchange.collector_config());
     inst.wait_for(
         "collector stored candles for every pair",
         Duration::from_secs(30),
         |r| {
-            agent(r, "collector")
-                .counters
-                .iter()
-                .any(|c| c.name == "pairs_live" && c.value == 3)
-                && agent(r, "collector")
-                    .counters
-                    .iter()
-                    .any(|c| c.name == "candles_inserted" && c.value >= 3 * 720)
+            counter(r, "collector", "pairs_live") == Some(3)
+                && counter(r, "collector", "candles_inserted").is_some_and(|n| n >= 3 * 720)
         },
     );
     let out = inst.cst(&["coverage", "--json"]);
@@ -151,7 +76,7 @@ fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
     // Deliberate kills, not a crash loop: keep the breaker out of the way.
     let config = format!(
         "{}[supervisor.breaker]\nmax_crashes = 100\n",
-        collector_config(&exchange.url)
+        exchange.collector_config()
     );
     let inst = Instance::start(&config);
     let db = inst.path().join("data/cst.db");

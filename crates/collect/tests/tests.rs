@@ -1,7 +1,7 @@
 //! One collection run against a loopback server answering with Kraken's real captured
 //! responses (../shared/data/kraken-api, 2025-11-11, XBT/USDT), read in place.
 
-use std::{path::PathBuf, sync::Arc};
+use std::sync::Arc;
 
 use axum::{Router, extract::Path as UrlPath, routing::get};
 use cst_clock::SimClock;
@@ -9,11 +9,7 @@ use cst_config::{Config, Home};
 use cst_store::{CandleKey, Store};
 
 fn capture(name: &str) -> String {
-    let path = PathBuf::from(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/data/kraken-api")
-    .join(name);
+    let path = cst_testdata::data("kraken-api").join(name);
     std::fs::read_to_string(path).unwrap()
 }
 

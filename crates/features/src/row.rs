@@ -17,8 +17,9 @@ pub struct FeatureRow {
     /// A candle boundary (Unix seconds, UTC): the row uses only data from before it.
     pub t: i64,
     pub version: String,
-    /// In the FeatureSet's order. NaN only in the columns of an optional group listed in
-    /// `absent`: missing, never zero or a stale value.
+    /// In the FeatureSet's order. NaN in the columns of an optional group listed in `absent`
+    /// (missing, never zero or a stale value), and where a value is undefined by definition:
+    /// the mean score of an hour without news, the LLM score where no LLM is configured.
     pub values: Vec<f64>,
     pub absent: Vec<Missing>,
 }

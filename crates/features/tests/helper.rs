@@ -17,14 +17,8 @@ pub const EXCHANGE: &str = "binance";
 pub const FROM: i64 = 1_643_673_600;
 pub const TO: i64 = 1_647_302_400;
 
-/// Through the runtime CARGO_MANIFEST_DIR, so a test binary cached by another checkout
-/// still reads the data beside this one.
 pub fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(
-        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/data")
-    .join(rel)
+    cst_testdata::data(rel)
 }
 
 pub fn btc_candles() -> Vec<Candle> {

@@ -8,11 +8,7 @@ use cst_market::Timeframe;
 use cst_store::{CandleKey, Store};
 
 fn shared(rel: &str) -> PathBuf {
-    Path::new(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/data")
-    .join(rel)
+    cst_testdata::data(rel)
 }
 
 fn store(dir: &Path) -> Store {

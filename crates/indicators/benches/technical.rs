@@ -33,10 +33,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 /// TA-Lib's median seconds for one pass over every file, or why there is none.
 fn talib_seconds() -> Result<f64, String> {
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/bench/talib_reference.py"
-    );
+    let script = cst_testdata::shared("bench/talib_reference.py");
     let dir = stubs::data_path(DATA);
     let out = Command::new("python3")
         .arg(script)

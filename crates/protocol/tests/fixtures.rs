@@ -73,10 +73,7 @@ fn v1_fixtures() -> Vec<(&'static str, Message)> {
 }
 
 fn v1_dir() -> PathBuf {
-    PathBuf::from(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("tests/fixtures/v1")
+    cst_testdata::fixture("v1")
 }
 
 /// Decodes `wire` as exactly one complete frame of `T`.

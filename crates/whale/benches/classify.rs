@@ -1,14 +1,13 @@
 //! Throughput of the whale rule on the real ETH/BTC file (13,814 trades), against the
 //! naive "sort the window for every trade" it replaces. `cargo bench -p cst-whale`.
 
-use std::{hint::black_box, io::Read, path::PathBuf, time::Instant};
+use std::{hint::black_box, io::Read, time::Instant};
 
 use cst_market::Trade;
 use cst_whale::{WhaleConfig, classify};
 
 fn trades() -> Vec<Trade> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trades/ETH_BTC-trades_2020-02.json.gz");
+    let path = cst_testdata::data("trades/ETH_BTC-trades_2020-02.json.gz");
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).expect("data file"))
         .read_to_string(&mut text)

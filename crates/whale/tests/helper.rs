@@ -22,9 +22,7 @@ pub fn eth_cfg() -> WhaleConfig {
 }
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trades")
-        .join(rel)
+    cst_testdata::data("trades").join(rel)
 }
 
 fn num(v: &Value) -> f64 {

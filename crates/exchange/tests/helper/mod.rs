@@ -9,11 +9,7 @@ use cst_exchange::{BreakerPolicy, KrakenClient, KrakenConfig, RetryPolicy};
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    PathBuf::from(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/data")
-    .join(rel)
+    cst_testdata::data(rel)
 }
 
 pub fn read(rel: &str) -> Vec<u8> {

@@ -72,6 +72,14 @@ impl Agent for WhaleAgent {
             return;
         }
         match FeatureBuilder::new(store, ctx).row(&event.key, t) {
+            // Optional groups without data still yield a row (NaN there): when none of this
+            // agent's groups has data, the hour is missing all the same and nothing is published.
+            Ok(Built::Row(row)) if row.absent.len() == ctx.set.groups().len() => {
+                self.missing += 1;
+                for m in &row.absent {
+                    tracing::debug!(pair = event.key, t, group = %m.group, reason = m.reason, "no whale data");
+                }
+            }
             Ok(Built::Row(row)) => {
                 self.built += 1;
                 let whales = ctx

@@ -25,11 +25,7 @@ pub const HOUR: i64 = 3600;
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    PathBuf::from(
-        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/data")
-    .join(rel)
+    cst_testdata::data(rel)
 }
 
 /// The recorded candles of one file, by open time, read by the importer's own parser.

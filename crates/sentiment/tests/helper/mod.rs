@@ -10,9 +10,7 @@ use cst_sentiment::{NewsItem, NewsReplay};
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data")
-        .join(rel)
+    cst_testdata::data(rel)
 }
 
 pub fn news_path() -> PathBuf {
@@ -36,8 +34,6 @@ pub fn titled(title: &str) -> &'static NewsItem {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
+    let path = cst_testdata::fixture(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }

@@ -1,0 +1,74 @@
+//! `cst replay-exchange` serving real recorded candles (linked in place from ../shared/data,
+//! never copied) on a free loopback port, for tests that run the whole service against it.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+};
+
+use crate::bin_dir;
+
+/// A file or directory under ../shared/data.
+pub use cst_testdata::data as shared;
+
+/// A running `cst replay-exchange`; killed when dropped.
+#[derive(Debug)]
+pub struct ReplayExchange {
+    child: Child,
+    pub url: String,
+    _data: tempfile::TempDir,
+}
+
+impl Drop for ReplayExchange {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ReplayExchange {
+    /// Serves `pairs` (file stems such as `BTC-USDT`) of the recording `dir` (under
+    /// ohlcv-1h) from `start` (YYYY-MM-DD) at `speed` times real time.
+    pub fn start(dir: &str, pairs: &[&str], start: &str, speed: u32) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        for p in pairs {
+            std::os::unix::fs::symlink(
+                shared(&format!("ohlcv-1h/{dir}/{p}.csv")),
+                data.path().join(format!("{p}.csv")),
+            )
+            .unwrap();
+        }
+        let mut child = Command::new(bin_dir().join("cst"))
+            .args(["replay-exchange", "--addr", "127.0.0.1:0", "--start", start])
+            .args(["--speed", &speed.to_string(), "--data"])
+            .arg(data.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        ReplayExchange {
+            child,
+            url,
+            _data: data,
+        }
+    }
+
+    /// The `[collector]` section for a candle-only service following this exchange's clock.
+    pub fn collector_config(&self) -> String {
+        format!(
+            "[collector]\nexchange = \"replay\"\nbase_url = \"{}\"\nquotes = [\"USDT\"]\n\
+             poll_interval_s = 1\nmin_request_interval_ms = 0\nrequest_timeout_ms = 5000\n\
+             clock = \"exchange\"\ntrades = false\ndepth_levels = 0\n",
+            self.url
+        )
+    }
+}
