@@ -8,6 +8,10 @@ need_apt=()
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
+# LightGBM's bindings (lightgbm3-sys) are generated with bindgen, which needs libclang.
+[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 \
+    || need_apt+=(libclang-dev)
 
 if ((${#need_apt[@]})); then
     sudo=""
@@ -33,8 +37,23 @@ if ! python3 -c 'import talib, pandas, numpy' >/dev/null 2>&1; then
         || python3 -m pip install --quiet --break-system-packages TA-Lib pandas numpy
 fi
 
+# Pinned wheels, unpacked where .cargo/config.toml points CMAKE and ORT_DYLIB_PATH:
+# CMake >= 3.28 for building LightGBM (Debian's 3.25 is too old), and ONNX Runtime's shared
+# library, which the ML agent loads at run time (ort 2.0.0-rc.15 works with 1.32.0).
+prefix=/opt/cryptosmarttrader
+wheel() { # name version marker-file
+    [ -e "$prefix/$1-$2/$3" ] && return 0
+    echo "setup: installing $1 $2 into $prefix/$1-$2"
+    sudo=""
+    [ -w "$(dirname "$prefix")" ] || [ -w "$prefix" ] || sudo="sudo"
+    $sudo mkdir -p "$prefix"
+    $sudo python3 -m pip install --quiet --root-user-action=ignore --no-deps --target "$prefix/$1-$2" "$1==$2"
+}
+wheel cmake 3.31.10 cmake/data/bin/cmake
+wheel onnxruntime 1.32.0 onnxruntime/capi/libonnxruntime.so.1.32.0
+
 if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install the Rust toolchain (https://rustup.rs), then re-run" >&2
     exit 1
 fi
-echo "setup: ok (curl, promtool, cargo, python3 with TA-Lib present)"
+echo "setup: ok (curl, promtool, libclang, cargo, python3 with TA-Lib, CMake and ONNX Runtime in $prefix)"

@@ -1,0 +1,21 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum MlError {
+    #[error("LightGBM: {0}")]
+    LightGbm(#[from] lightgbm3::Error),
+    #[error("LightGBM model text: {0}")]
+    ModelText(String),
+    #[error("cannot export to ONNX: {0}")]
+    Export(String),
+    #[error(
+        "ONNX Runtime could not be loaded from {path}: {reason}. Run deploy/setup.sh (it installs \
+         the pinned onnxruntime wheel), or point [ml] onnxruntime or ORT_DYLIB_PATH at \
+         libonnxruntime.so"
+    )]
+    RuntimeMissing { path: String, reason: String },
+    #[error("ONNX Runtime: {0}")]
+    Runtime(#[from] ort::Error),
+    #[error("the model does not fit its inputs: {0}")]
+    Shape(String),
+}

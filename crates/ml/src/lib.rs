@@ -1,0 +1,22 @@
+//! Models for the ML agent: LightGBM trained in-process ([`train`]), read back as plain
+//! trees ([`gbm`]), exported to ONNX in double precision ([`export`]) and served through
+//! ONNX Runtime ([`runtime`]). The served model is the exported one, so training and
+//! serving share nothing but the file — and a test holds them equal.
+
+pub mod error;
+pub mod export;
+pub mod gbm;
+pub mod runtime;
+pub mod train;
+
+pub use error::MlError;
+pub use export::to_onnx;
+pub use gbm::GbmModel;
+pub use runtime::OnnxModel;
+pub use train::{Objective, TrainParams, Trained, train};
+
+/// The ONNX schema (`onnx` package of proto/onnx-ml.proto), generated at build time.
+#[allow(clippy::all, missing_debug_implementations)]
+pub mod proto {
+    include!(concat!(env!("OUT_DIR"), "/onnx.rs"));
+}
