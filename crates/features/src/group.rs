@@ -24,6 +24,11 @@ pub const SENTIMENT_FEATURES: [&str; 5] = [
     "sent_llm_decayed",
 ];
 
+/// Features that are NaN by definition at some times, not because data is missing: the mean
+/// score of an hour without news, the LLM score where no LLM is configured. Training checks
+/// allow NaN in these and nowhere else in a required group.
+pub const MAY_BE_UNDEFINED: [&str; 2] = ["sent_mean_1h", "sent_llm_decayed"];
+
 /// Large trades in the last hour (count, net flow and share of notional, both scale-free)
 /// and the last day's net whale flow.
 pub const WHALE_FEATURES: [&str; 5] = [

@@ -20,7 +20,7 @@ pub mod set;
 
 pub use build::{BuildContext, FeatureBuilder};
 pub use error::FeatureError;
-pub use group::{BOOK_FEATURES, Group, SENTIMENT_FEATURES, WHALE_FEATURES};
+pub use group::{BOOK_FEATURES, Group, MAY_BE_UNDEFINED, SENTIMENT_FEATURES, WHALE_FEATURES};
 pub use row::{Built, FeatureRow, Missing};
 pub use set::{FeatureSet, GroupSpec};
 

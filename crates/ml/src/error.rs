@@ -4,6 +4,11 @@ use thiserror::Error;
 pub enum MlError {
     #[error("LightGBM: {0}")]
     LightGbm(#[from] lightgbm3::Error),
+    /// A training run aborted by a dataset check: the message says what and where.
+    #[error("training aborted: {0}")]
+    Check(String),
+    #[error(transparent)]
+    Features(#[from] cst_features::FeatureError),
     #[error("LightGBM model text: {0}")]
     ModelText(String),
     #[error("cannot export to ONNX: {0}")]

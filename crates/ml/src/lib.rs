@@ -3,6 +3,9 @@
 //! ONNX Runtime ([`runtime`]). The served model is the exported one, so training and
 //! serving share nothing but the file — and a test holds them equal.
 
+pub mod checks;
+pub mod cv;
+pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod gbm;
