@@ -15,7 +15,7 @@ use crate::{
 pub const BASE_AUC: f64 = 0.5;
 
 /// Scores of "always predict the base rate" on a set of outcomes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BinaryBaseline {
     /// Share of true outcomes: the constant the naive predictor says.
     pub base_rate: f64,

@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// A fitted conformal correction.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cqr {
     /// Added to both sides of the quantile interval (may be negative).
     pub correction: f64,

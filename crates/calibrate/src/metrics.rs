@@ -111,7 +111,7 @@ pub(crate) fn pinball_point(q: f64, y: f64, alpha: f64) -> f64 {
 }
 
 /// How often an interval held the realised value, and what that cost in width.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// Share of rows with lo <= y <= hi.
     pub share: f64,

@@ -18,7 +18,7 @@ pub const LOG_LOSS_EPS: f64 = 1e-15;
 
 /// One probability bin. Empty bins keep their edges but have no statistics: a frequency of
 /// zero rows is undefined, not 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReliabilityBin {
     pub lo: f64,
     pub hi: f64,
@@ -30,7 +30,7 @@ pub struct ReliabilityBin {
 }
 
 /// A reliability table and the calibration error it implies.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Reliability {
     pub bins: Vec<ReliabilityBin>,
     pub n: usize,

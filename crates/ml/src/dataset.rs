@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use cst_calibrate::{Bar, Barriers, triple_barrier};
 use cst_features::{BuildContext, Built, FeatureBuilder, HOUR, MAY_BE_UNDEFINED};
 use cst_market::{PairName, Timeframe};
 use cst_store::{CandleKey, Store};
@@ -56,6 +57,8 @@ pub struct Skipped {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub horizon_h: u32,
+    /// The cost the labels are net of (a fraction).
+    pub round_trip_cost: f64,
     pub version: String,
     pub names: Vec<&'static str>,
     /// Per column: may it be NaN? (Optional groups, and features undefined by definition.)
@@ -185,6 +188,7 @@ pub fn build(
     }
     Ok(Dataset {
         horizon_h: spec.horizon_h,
+        round_trip_cost: spec.round_trip_cost,
         version: set.version().to_string(),
         names: set.names().to_vec(),
         nullable,
@@ -193,4 +197,63 @@ pub fn build(
         samples,
         skipped,
     })
+}
+
+/// Triple-barrier outcome of every row: would a long entered at the close at t have
+/// reached +`barrier` (log return) before −`barrier` within the horizon? Read from the same
+/// stored candles as the targets (highs and lows of the target window).
+pub fn barrier_labels(
+    store: &Store,
+    exchange: &str,
+    ds: &Dataset,
+    barrier: f64,
+) -> Result<Vec<bool>, MlError> {
+    let h = i64::from(ds.horizon_h) * HOUR;
+    let mut out = vec![false; ds.len()];
+    for (pi, pair) in ds.pairs.iter().enumerate() {
+        let rows: Vec<usize> = (0..ds.len())
+            .filter(|&i| ds.samples[i].pair as usize == pi)
+            .collect();
+        let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+            continue;
+        };
+        let name =
+            PairName::parse(pair).ok_or_else(|| MlError::Check(format!("bad pair {pair}")))?;
+        let key = CandleKey::new(exchange, &name.to_string(), Timeframe::H1);
+        let candles = store
+            .candles_between(&key, ds.samples[first].t - HOUR, ds.samples[last].t + h)
+            .map_err(cst_features::FeatureError::from)?;
+        let at: BTreeMap<i64, usize> = candles
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.open_time, i))
+            .collect();
+        for i in rows {
+            let s = &ds.samples[i];
+            let (Some(&entry), Some(&start)) = (at.get(&(s.t - HOUR)), at.get(&s.t)) else {
+                return Err(MlError::Check(format!(
+                    "{pair} at t={}: candles vanished while training",
+                    s.t
+                )));
+            };
+            let path: Vec<Bar> = candles[start..start + ds.horizon_h as usize]
+                .iter()
+                .map(|c| Bar {
+                    high: c.high,
+                    low: c.low,
+                    close: c.close,
+                })
+                .collect();
+            let outcome = triple_barrier(
+                candles[entry].close,
+                &path,
+                Barriers {
+                    up: barrier,
+                    down: barrier,
+                },
+            )?;
+            out[i] = outcome.label;
+        }
+    }
+    Ok(out)
 }

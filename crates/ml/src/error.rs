@@ -9,6 +9,10 @@ pub enum MlError {
     Check(String),
     #[error(transparent)]
     Features(#[from] cst_features::FeatureError),
+    #[error("{0}")]
+    Bundle(String),
+    #[error(transparent)]
+    Calib(#[from] cst_calibrate::CalibError),
     #[error("LightGBM model text: {0}")]
     ModelText(String),
     #[error("cannot export to ONNX: {0}")]

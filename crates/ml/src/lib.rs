@@ -3,12 +3,16 @@
 //! ONNX Runtime ([`runtime`]). The served model is the exported one, so training and
 //! serving share nothing but the file — and a test holds them equal.
 
+pub mod bundle;
 pub mod checks;
 pub mod cv;
 pub mod dataset;
 pub mod error;
 pub mod export;
+pub mod fit;
 pub mod gbm;
+pub mod predict;
+pub mod report;
 pub mod runtime;
 pub mod train;
 

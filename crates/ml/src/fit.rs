@@ -1,0 +1,354 @@
+//! Training one horizon end to end, honestly:
+//!
+//! 1. the dataset passes [`crate::checks::check`] or nothing is trained;
+//! 2. purged walk-forward folds give out-of-fold (OOF) predictions of the classifier and
+//!    the q10/q50/q90 regressors — every OOF prediction comes from a model that never saw
+//!    that row's time or any target overlapping it;
+//! 3. the OOF rows are split in time: the earlier folds fit the calibration (isotonic,
+//!    conformal correction, stacker, quality model), the last fold is the evaluation set
+//!    nothing was fitted on, and every reported metric comes from it, beside its naive
+//!    baseline;
+//! 4. the final models are trained on all rows and exported to ONNX.
+
+use cst_calibrate::{Cqr, Isotonic, Stacker, brier, interval_coverage, quantile_to_p_up};
+
+use crate::{
+    MlError, Objective, TrainParams,
+    bundle::{BUNDLE_FORMAT, ModelBundle},
+    checks::check,
+    cv::purged_walk_forward,
+    dataset::Dataset,
+    export::to_onnx,
+    report::{EvalReport, evaluate},
+    train::train,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitConfig {
+    pub params: TrainParams,
+    pub folds: usize,
+    /// Miscoverage of the prediction interval: 0.2 gives an 80% interval.
+    pub alpha: f64,
+    /// Take-profit / stop-loss distance for the quality labels, in units of the target's
+    /// standard deviation.
+    pub barrier_sigmas: f64,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        FitConfig {
+            params: TrainParams::default(),
+            folds: 4,
+            alpha: 0.2,
+            barrier_sigmas: 1.0,
+        }
+    }
+}
+
+/// The four models' out-of-fold predictions for the rows in `idx`.
+#[derive(Debug, Default, Clone)]
+pub struct Oof {
+    pub idx: Vec<usize>,
+    pub raw_p: Vec<f64>,
+    pub q10: Vec<f64>,
+    pub q50: Vec<f64>,
+    pub q90: Vec<f64>,
+    /// Fold of each row (0-based).
+    pub fold: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Fitted {
+    pub bundle: ModelBundle,
+    pub report: EvalReport,
+}
+
+/// What the calibration maps make of raw model outputs (shared with serving, so training
+/// and serving apply the same formulas).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Combined {
+    pub p_up: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub quality_prob: f64,
+}
+
+/// Raw outputs → calibrated outputs, exactly as [`crate::predict::Predictor`] serves them.
+pub fn combine(
+    b: &ModelBundleParts<'_>,
+    raw_p: f64,
+    q10: f64,
+    q50: f64,
+    q90: f64,
+) -> Result<Combined, MlError> {
+    let p_cal = b.isotonic.predict(raw_p)?;
+    let p_med = quantile_to_p_up(q50, b.sigma)?;
+    let p_up = b.stacker.predict(&[p_cal, p_med])?;
+    let (lo, hi) = b.cqr.interval(q10.min(q90), q10.max(q90));
+    let quality_prob = b
+        .quality
+        .predict(&quality_inputs(p_up, lo, hi, q50, b.sigma))?;
+    Ok(Combined {
+        p_up,
+        lo,
+        hi,
+        quality_prob,
+    })
+}
+
+/// The calibration part of a bundle, borrowed (training has it before the bundle exists).
+#[derive(Debug, Clone, Copy)]
+pub struct ModelBundleParts<'a> {
+    pub isotonic: &'a Isotonic,
+    pub cqr: &'a Cqr,
+    pub stacker: &'a Stacker,
+    pub quality: &'a Stacker,
+    pub sigma: f64,
+}
+
+impl<'a> From<&'a ModelBundle> for ModelBundleParts<'a> {
+    fn from(b: &'a ModelBundle) -> Self {
+        ModelBundleParts {
+            isotonic: &b.isotonic,
+            cqr: &b.cqr,
+            stacker: &b.stacker,
+            quality: &b.quality,
+            sigma: b.sigma,
+        }
+    }
+}
+
+fn quality_inputs(p_up: f64, lo: f64, hi: f64, q50: f64, sigma: f64) -> [f64; 3] {
+    [p_up, (hi - lo) / sigma, q50 / sigma]
+}
+
+fn labels_up(ds: &Dataset, idx: &[usize]) -> Vec<f32> {
+    idx.iter()
+        .map(|&i| f32::from(ds.samples[i].label))
+        .collect()
+}
+
+fn targets(ds: &Dataset, idx: &[usize]) -> Vec<f32> {
+    idx.iter().map(|&i| ds.samples[i].target as f32).collect()
+}
+
+const QUANTILES: [f64; 3] = [0.1, 0.5, 0.9];
+
+/// Out-of-fold predictions over purged walk-forward folds.
+pub fn out_of_fold(ds: &Dataset, cfg: &FitConfig) -> Result<Oof, MlError> {
+    let h = i64::from(ds.horizon_h) * 3600;
+    let t: Vec<i64> = ds.samples.iter().map(|s| s.t).collect();
+    let end: Vec<i64> = ds.samples.iter().map(|s| s.target_end).collect();
+    let folds = purged_walk_forward(&t, &end, h, cfg.folds, h)?;
+    let n = ds.n_features();
+    let mut oof = Oof::default();
+    for (k, fold) in folds.iter().enumerate() {
+        if fold.test.is_empty() {
+            continue;
+        }
+        let x = ds.rows_of(&fold.train);
+        let test = ds.rows_of(&fold.test);
+        let clf = train(
+            &x,
+            &labels_up(ds, &fold.train),
+            n,
+            Objective::Binary,
+            &cfg.params,
+        )?;
+        let y = targets(ds, &fold.train);
+        let mut q = Vec::with_capacity(3);
+        for alpha in QUANTILES {
+            q.push(train(&x, &y, n, Objective::Quantile(alpha), &cfg.params)?.predict(&test)?);
+        }
+        oof.raw_p.extend(clf.predict(&test)?);
+        oof.q10.extend(&q[0]);
+        oof.q50.extend(&q[1]);
+        oof.q90.extend(&q[2]);
+        oof.idx.extend(&fold.test);
+        oof.fold.extend(std::iter::repeat_n(k, fold.test.len()));
+    }
+    Ok(oof)
+}
+
+/// Trains every model of one horizon and its calibration; `barrier_hits[i]`: did a long
+/// entered at row i's time reach +barrier before −barrier within the horizon (see
+/// [`crate::dataset::barrier_labels`]), with `barrier` = `cfg.barrier_sigmas` × σ.
+pub fn fit_horizon(
+    ds: &Dataset,
+    cfg: &FitConfig,
+    now: i64,
+    barrier_hits: &dyn Fn(f64) -> Result<Vec<bool>, MlError>,
+) -> Result<Fitted, MlError> {
+    check(ds, now)?;
+    let all: Vec<usize> = (0..ds.len()).collect();
+    let y_all: Vec<f64> = ds.samples.iter().map(|s| s.target).collect();
+    let mean = y_all.iter().sum::<f64>() / y_all.len() as f64;
+    let sigma = (y_all.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / y_all.len() as f64).sqrt();
+    if sigma.is_nan() || sigma <= 0.0 {
+        return Err(MlError::Check(format!(
+            "the {} h targets do not vary: nothing to learn",
+            ds.horizon_h
+        )));
+    }
+    let barrier = cfg.barrier_sigmas * sigma;
+    let hits = barrier_hits(barrier)?;
+
+    let oof = out_of_fold(ds, cfg)?;
+    let last = oof.fold.iter().copied().max().unwrap_or(0);
+    let (cal, eval): (Vec<usize>, Vec<usize>) =
+        (0..oof.idx.len()).partition(|&j| oof.fold[j] < last);
+    if cal.is_empty() || eval.is_empty() {
+        return Err(MlError::Check(
+            "too little history for separate calibration and evaluation folds".into(),
+        ));
+    }
+    let pick = |v: &[f64], js: &[usize]| js.iter().map(|&j| v[j]).collect::<Vec<f64>>();
+    let up = |js: &[usize]| {
+        js.iter()
+            .map(|&j| ds.samples[oof.idx[j]].label == 1)
+            .collect::<Vec<bool>>()
+    };
+    let y_of = |js: &[usize]| {
+        js.iter()
+            .map(|&j| ds.samples[oof.idx[j]].target)
+            .collect::<Vec<f64>>()
+    };
+
+    // Calibration, fitted on the earlier folds only.
+    let cal_up = up(&cal);
+    let cal_up_f: Vec<f64> = cal_up.iter().map(|&b| f64::from(u8::from(b))).collect();
+    let isotonic = Isotonic::fit(&pick(&oof.raw_p, &cal), &cal_up_f)?;
+    let cqr = Cqr::fit(
+        &pick(&oof.q10, &cal),
+        &pick(&oof.q90, &cal),
+        &y_of(&cal),
+        cfg.alpha,
+    )?;
+    let mut stack_rows = Vec::with_capacity(cal.len());
+    for &j in &cal {
+        stack_rows.push([
+            isotonic.predict(oof.raw_p[j])?,
+            quantile_to_p_up(oof.q50[j], sigma)?,
+        ]);
+    }
+    let stacker = Stacker::fit(&stack_rows, &cal_up)?;
+    let mut quality_rows = Vec::with_capacity(cal.len());
+    let mut quality_hits = Vec::with_capacity(cal.len());
+    for (r, &j) in stack_rows.iter().zip(&cal) {
+        let p_up = stacker.predict(r)?;
+        let (lo, hi) = cqr.interval(oof.q10[j].min(oof.q90[j]), oof.q10[j].max(oof.q90[j]));
+        quality_rows.push(quality_inputs(p_up, lo, hi, oof.q50[j], sigma));
+        quality_hits.push(hits[oof.idx[j]]);
+    }
+    let quality = Stacker::fit(&quality_rows, &quality_hits)?;
+
+    // Evaluation on the last fold: nothing above saw it.
+    let parts = ModelBundleParts {
+        isotonic: &isotonic,
+        cqr: &cqr,
+        stacker: &stacker,
+        quality: &quality,
+        sigma,
+    };
+    let mut combined = Vec::with_capacity(eval.len());
+    for &j in &eval {
+        combined.push(combine(
+            &parts,
+            oof.raw_p[j],
+            oof.q10[j],
+            oof.q50[j],
+            oof.q90[j],
+        )?);
+    }
+    let eval_up = up(&eval);
+    let train_rate = cal_up.iter().filter(|&&b| b).count() as f64 / cal_up.len() as f64;
+    let report = evaluate(
+        ds,
+        &EvalInputs {
+            t: eval.iter().map(|&j| ds.samples[oof.idx[j]].t).collect(),
+            p_up: combined.iter().map(|c| c.p_up).collect(),
+            raw_p: pick(&oof.raw_p, &eval),
+            lo: combined.iter().map(|c| c.lo).collect(),
+            hi: combined.iter().map(|c| c.hi).collect(),
+            q10: pick(&oof.q10, &eval),
+            q50: pick(&oof.q50, &eval),
+            q90: pick(&oof.q90, &eval),
+            y: y_of(&eval),
+            up: eval_up,
+            train_rate,
+            rows_calibration: cal.len(),
+            stacker_weights: stacker.weights().to_vec(),
+            stacker_intercept: stacker.intercept(),
+            raw_interval: interval_coverage(
+                &pick(&oof.q10, &eval),
+                &pick(&oof.q90, &eval),
+                &y_of(&eval),
+            )
+            .ok(),
+            brier_raw: brier(&pick(&oof.raw_p, &eval), &up(&eval))?,
+        },
+    )?;
+
+    // Final models on every row.
+    let n = ds.n_features();
+    let x = ds.rows_of(&all);
+    let doc = |what: &str| {
+        format!(
+            "{what}, {} h horizon, FeatureSet {}",
+            ds.horizon_h, ds.version
+        )
+    };
+    let clf = train(&x, &labels_up(ds, &all), n, Objective::Binary, &cfg.params)?;
+    let y = targets(ds, &all);
+    let mut q = Vec::with_capacity(3);
+    for alpha in QUANTILES {
+        let m = train(&x, &y, n, Objective::Quantile(alpha), &cfg.params)?;
+        q.push(to_onnx(
+            &m.model,
+            &doc(&format!("q{}", (alpha * 100.0).round())),
+        )?);
+    }
+    let bundle = ModelBundle {
+        format: BUNDLE_FORMAT,
+        horizon_h: ds.horizon_h,
+        feature_set: ds.version.clone(),
+        names: ds.names.iter().map(|s| s.to_string()).collect(),
+        train_from: ds.samples.first().map_or(0, |s| s.t),
+        train_to: ds.samples.last().map_or(0, |s| s.t),
+        sigma,
+        round_trip_cost: ds.round_trip_cost,
+        classifier: to_onnx(&clf.model, &doc("P(up) classifier"))?,
+        q10: q[0].clone(),
+        q50: q[1].clone(),
+        q90: q[2].clone(),
+        isotonic,
+        cqr,
+        stacker,
+        quality,
+        barrier,
+    };
+    Ok(Fitted { bundle, report })
+}
+
+/// What [`evaluate`] scores: evaluation-fold predictions and outcomes.
+#[derive(Debug, Clone)]
+pub struct EvalInputs {
+    /// Decision times of the evaluation rows.
+    pub t: Vec<i64>,
+    pub p_up: Vec<f64>,
+    pub raw_p: Vec<f64>,
+    pub lo: Vec<f64>,
+    pub hi: Vec<f64>,
+    pub q10: Vec<f64>,
+    pub q50: Vec<f64>,
+    pub q90: Vec<f64>,
+    pub y: Vec<f64>,
+    pub up: Vec<bool>,
+    /// Base rate of "up" in the calibration rows: the naive predictor's constant.
+    pub train_rate: f64,
+    pub rows_calibration: usize,
+    pub stacker_weights: Vec<f64>,
+    pub stacker_intercept: f64,
+    pub raw_interval: Option<cst_calibrate::Coverage>,
+    pub brier_raw: f64,
+}

@@ -1,0 +1,87 @@
+//! Serving one horizon: the bundle's four ONNX models through ONNX Runtime, then the same
+//! calibration formulas training evaluated ([`crate::fit::combine`]). A bundle trained on
+//! another FeatureSet is refused before it can read a column it was not trained on.
+
+use serde::Serialize;
+
+use crate::{MlError, OnnxModel, bundle::ModelBundle, fit::combine};
+
+/// One prediction for one (pair, time, horizon).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub horizon_h: u32,
+    /// Calibrated probability that the move over the horizon pays the round-trip costs.
+    pub p_up: f64,
+    /// Median forecast of the log return.
+    pub pred: f64,
+    /// Conformal 80% interval of the log return.
+    pub lo: f64,
+    pub hi: f64,
+    /// Calibrated probability of the direction the model leans to: max(p_up, 1 − p_up).
+    pub conf: f64,
+    /// Meta-label: P(a long hits its take-profit before its stop-loss within the horizon).
+    pub quality_prob: f64,
+    pub model_id: String,
+    pub feature_set: String,
+}
+
+#[derive(Debug)]
+pub struct Predictor {
+    pub bundle: ModelBundle,
+    pub model_id: String,
+    classifier: OnnxModel,
+    q10: OnnxModel,
+    q50: OnnxModel,
+    q90: OnnxModel,
+}
+
+impl Predictor {
+    /// Loads a bundle for a deployment whose FeatureSet is `feature_set`.
+    pub fn load(
+        bundle: ModelBundle,
+        model_id: &str,
+        feature_set: &str,
+    ) -> Result<Predictor, MlError> {
+        if bundle.feature_set != feature_set {
+            return Err(MlError::Bundle(format!(
+                "model {model_id} was trained on FeatureSet {} but this deployment builds {feature_set}: \
+                 retrain with `cst train`",
+                bundle.feature_set
+            )));
+        }
+        let n = bundle.names.len();
+        Ok(Predictor {
+            classifier: OnnxModel::load(&bundle.classifier, n)?,
+            q10: OnnxModel::load(&bundle.q10, n)?,
+            q50: OnnxModel::load(&bundle.q50, n)?,
+            q90: OnnxModel::load(&bundle.q90, n)?,
+            model_id: model_id.to_string(),
+            bundle,
+        })
+    }
+
+    /// Predictions for row-major `rows` in the bundle's feature order, one per row.
+    pub fn predict(&mut self, rows: &[f64]) -> Result<Vec<Prediction>, MlError> {
+        let raw = self.classifier.predict(rows)?;
+        let q10 = self.q10.predict(rows)?;
+        let q50 = self.q50.predict(rows)?;
+        let q90 = self.q90.predict(rows)?;
+        let parts = (&self.bundle).into();
+        let mut out = Vec::with_capacity(raw.len());
+        for i in 0..raw.len() {
+            let c = combine(&parts, raw[i], q10[i], q50[i], q90[i])?;
+            out.push(Prediction {
+                horizon_h: self.bundle.horizon_h,
+                p_up: c.p_up,
+                pred: q50[i],
+                lo: c.lo,
+                hi: c.hi,
+                conf: c.p_up.max(1.0 - c.p_up),
+                quality_prob: c.quality_prob,
+                model_id: self.model_id.clone(),
+                feature_set: self.bundle.feature_set.clone(),
+            });
+        }
+        Ok(out)
+    }
+}

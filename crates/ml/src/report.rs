@@ -1,0 +1,195 @@
+//! The evaluation report of one training run: every figure from the evaluation fold (rows
+//! no model or calibrator was fitted on), each beside its naive baseline — the base rate for
+//! probabilities, a zero return for return forecasts. A model that does not beat them is
+//! not activated, and the report says which comparison it lost.
+
+use std::fmt::Write as _;
+
+use cst_calibrate::{
+    BinaryBaseline, Coverage, Reliability, brier, hit_rate, interval_coverage, log_loss, mae,
+    pinball, precision_at_k, reliability, roc_auc, zero_return_mae, zero_return_pinball,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{MlError, dataset::Dataset, fit::EvalInputs};
+
+/// The gate downstream: a prediction passes at calibrated P(up) >= this.
+pub const GATE: f64 = 0.80;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Versus {
+    pub model: f64,
+    pub baseline: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalReport {
+    pub horizon_h: u32,
+    pub feature_set: String,
+    pub rows_total: usize,
+    pub rows_calibration: usize,
+    pub rows_evaluation: usize,
+    pub eval_from: i64,
+    pub eval_to: i64,
+    pub auc: Versus,
+    pub brier: Versus,
+    /// The classifier's score before calibration, for comparison.
+    pub brier_uncalibrated: f64,
+    pub log_loss: Versus,
+    pub ece: f64,
+    pub hit_rate: Versus,
+    /// Precision among the top 5% P(up) rows vs the base rate.
+    pub precision_at_k: Versus,
+    pub k: usize,
+    pub mae: Versus,
+    pub pinball_q10: Versus,
+    pub pinball_q50: Versus,
+    pub pinball_q90: Versus,
+    /// Realised coverage of the conformal 80% intervals, and of the raw q10–q90.
+    pub interval: Coverage,
+    pub interval_raw: Option<Coverage>,
+    /// Evaluation rows at or above the gate, and how many of them went up.
+    pub gated: usize,
+    pub gated_up: usize,
+    pub reliability: Reliability,
+    pub stacker_intercept: f64,
+    /// [calibrated classifier P(up), median mapped to P(up)].
+    pub stacker_weights: Vec<f64>,
+    pub beats_baselines: bool,
+    /// Each comparison the model lost (empty when it beats every baseline).
+    pub lost: Vec<String>,
+}
+
+pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
+    let base = BinaryBaseline::with_rate(e.train_rate, &e.up)?;
+    let k = (e.up.len() / 20).max(1);
+    let v = |model, baseline| Versus { model, baseline };
+    let auc = v(roc_auc(&e.p_up, &e.up)?, base.auc);
+    let brier_v = v(brier(&e.p_up, &e.up)?, base.brier);
+    let mae_v = v(mae(&e.q50, &e.y)?, zero_return_mae(&e.y)?);
+    let pin = |q: &[f64], a: f64| -> Result<Versus, MlError> {
+        Ok(v(pinball(q, &e.y, a)?, zero_return_pinball(&e.y, a)?))
+    };
+    let pinball_q50 = pin(&e.q50, 0.5)?;
+    let mut lost = Vec::new();
+    if auc.model <= auc.baseline {
+        lost.push(format!("AUC {:.4} <= {:.2}", auc.model, auc.baseline));
+    }
+    if brier_v.model >= brier_v.baseline {
+        lost.push(format!(
+            "Brier {:.5} >= base rate's {:.5}",
+            brier_v.model, brier_v.baseline
+        ));
+    }
+    if pinball_q50.model >= pinball_q50.baseline {
+        lost.push(format!(
+            "median pinball {:.6} >= zero return's {:.6}",
+            pinball_q50.model, pinball_q50.baseline
+        ));
+    }
+    let gated: Vec<usize> = (0..e.p_up.len()).filter(|&i| e.p_up[i] >= GATE).collect();
+    Ok(EvalReport {
+        horizon_h: ds.horizon_h,
+        feature_set: ds.version.clone(),
+        rows_total: ds.len(),
+        rows_calibration: e.rows_calibration,
+        rows_evaluation: e.up.len(),
+        eval_from: e.t.iter().copied().min().unwrap_or(0),
+        eval_to: e.t.iter().copied().max().unwrap_or(0),
+        auc,
+        brier: brier_v,
+        brier_uncalibrated: e.brier_raw,
+        log_loss: v(log_loss(&e.p_up, &e.up)?, base.log_loss),
+        ece: reliability(&e.p_up, &e.up, 10)?.ece,
+        hit_rate: v(hit_rate(&e.p_up, &e.up)?, base.hit_rate),
+        precision_at_k: v(precision_at_k(&e.p_up, &e.up, k)?, base.base_rate),
+        k,
+        mae: mae_v,
+        pinball_q10: pin(&e.q10, 0.1)?,
+        pinball_q50,
+        pinball_q90: pin(&e.q90, 0.9)?,
+        interval: interval_coverage(&e.lo, &e.hi, &e.y)?,
+        interval_raw: e.raw_interval,
+        gated: gated.len(),
+        gated_up: gated.iter().filter(|&&i| e.up[i]).count(),
+        reliability: reliability(&e.p_up, &e.up, 10)?,
+        stacker_intercept: e.stacker_intercept,
+        stacker_weights: e.stacker_weights.clone(),
+        beats_baselines: lost.is_empty(),
+        lost,
+    })
+}
+
+impl EvalReport {
+    /// A readable table of the report.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "horizon {} h, FeatureSet {}: {} rows ({} calibration, {} evaluation)",
+            self.horizon_h,
+            self.feature_set,
+            self.rows_total,
+            self.rows_calibration,
+            self.rows_evaluation
+        );
+        let _ = writeln!(
+            s,
+            "  {:<22} {:>12} {:>12}",
+            "metric (evaluation)", "model", "baseline"
+        );
+        let row = |s: &mut String, name: &str, v: &Versus| {
+            let _ = writeln!(s, "  {name:<22} {:>12.6} {:>12.6}", v.model, v.baseline);
+        };
+        row(&mut s, "AUC", &self.auc);
+        row(&mut s, "Brier", &self.brier);
+        row(&mut s, "log-loss", &self.log_loss);
+        row(&mut s, "hit rate", &self.hit_rate);
+        row(
+            &mut s,
+            &format!("precision@{}", self.k),
+            &self.precision_at_k,
+        );
+        row(&mut s, "MAE (median)", &self.mae);
+        row(&mut s, "pinball q10", &self.pinball_q10);
+        row(&mut s, "pinball q50", &self.pinball_q50);
+        row(&mut s, "pinball q90", &self.pinball_q90);
+        let _ = writeln!(
+            s,
+            "  ECE {:.4} (Brier before calibration {:.6}); 80% interval coverage {:.1}% (width {:.4}){}",
+            self.ece,
+            self.brier_uncalibrated,
+            100.0 * self.interval.share,
+            self.interval.mean_width,
+            self.interval_raw.map_or(String::new(), |c| format!(
+                ", raw q10-q90 {:.1}%",
+                100.0 * c.share
+            ))
+        );
+        let _ = writeln!(
+            s,
+            "  p_up >= {GATE}: {} rows, {} went up{}",
+            self.gated,
+            self.gated_up,
+            if self.gated > 0 {
+                format!(
+                    " ({:.1}%)",
+                    100.0 * self.gated_up as f64 / self.gated as f64
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            s,
+            "  stacker: intercept {:.3}, weights {:?}",
+            self.stacker_intercept, self.stacker_weights
+        );
+        if self.beats_baselines {
+            let _ = writeln!(s, "  beats its baselines: eligible for activation");
+        } else {
+            let _ = writeln!(s, "  NOT activated: {}", self.lost.join("; "));
+        }
+        s
+    }
+}

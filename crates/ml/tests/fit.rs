@@ -1,0 +1,187 @@
+//! One horizon trained end to end on real candles (Binance 2024, three pairs, technical
+//! features): the evaluation report scores rows nothing was fitted on, beside naive
+//! baselines; the stored bundle served through ONNX Runtime gives what training computed;
+//! a model without skill is not eligible; a bundle for another FeatureSet is refused.
+
+#![allow(clippy::print_stdout)] // the tests print the evaluation report
+
+use cst_config::{Config, Home};
+use cst_features::{BuildContext, FeatureSet, Group, GroupSpec};
+use cst_import::{Format, parse::parse_file};
+use cst_market::Timeframe;
+use cst_ml::{
+    MlError, Objective,
+    bundle::ModelBundle,
+    dataset::{Dataset, DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, ModelBundleParts, combine, fit_horizon},
+    predict::Predictor,
+    runtime, train,
+};
+use cst_sentiment::CoinMapper;
+use cst_store::{CandleKey, Store};
+
+const H: i64 = 3600;
+const FROM: i64 = 1_706_745_600; // 2024-02-01
+const TO: i64 = 1_722_470_400; // 2024-08-01
+const NOW: i64 = 1_726_000_000;
+const PAIRS: [(&str, &str); 3] = [
+    ("BTC-USDT", "BTC/USDT"),
+    ("ETH-USDT", "ETH/USDT"),
+    ("SOL-USDT", "SOL/USDT"),
+];
+
+fn setup() -> (tempfile::TempDir, Store, BuildContext) {
+    let path = runtime::dylib_path(None).expect("ORT_DYLIB_PATH (set by .cargo/config.toml)");
+    runtime::init(&path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
+    for (file, pair) in PAIRS {
+        let path = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{file}.csv"));
+        let candles = parse_file(&path, Format::Csv).unwrap().candles;
+        store
+            .insert_candles(
+                &CandleKey::new("binance", pair, Timeframe::H1),
+                &candles,
+                "test",
+            )
+            .unwrap();
+    }
+    let config: Config = cst_config::load(&Home::new(dir.path()), None).unwrap();
+    let set = FeatureSet::new(vec![GroupSpec {
+        group: Group::Technical,
+        required: true,
+    }])
+    .unwrap();
+    let ctx = BuildContext::new(
+        set,
+        "binance",
+        &config.sentiment,
+        &config.whale,
+        CoinMapper::new(&[]),
+    );
+    (dir, store, ctx)
+}
+
+fn dataset(store: &Store, ctx: &BuildContext) -> Dataset {
+    let pairs: Vec<String> = PAIRS.iter().map(|(_, p)| p.to_string()).collect();
+    build(
+        store,
+        ctx,
+        &pairs,
+        &DatasetSpec {
+            horizon_h: 24,
+            from: FROM,
+            to: TO,
+            round_trip_cost: 0.0052,
+        },
+    )
+    .unwrap()
+}
+
+fn config() -> FitConfig {
+    let mut c = FitConfig::default();
+    c.params.num_iterations = 100;
+    c
+}
+
+#[test]
+fn a_trained_horizon_is_evaluated_out_of_sample_and_served_as_trained() {
+    let (_dir, store, ctx) = setup();
+    let ds = dataset(&store, &ctx);
+    let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
+    let fitted = fit_horizon(&ds, &config(), NOW, &hits).unwrap();
+    let r = &fitted.report;
+    println!("{}", r.render());
+
+    // Evaluation rows are the last fold, after every calibration row, and scored against
+    // the naive baselines on the same rows.
+    assert_eq!(r.rows_total, ds.len());
+    assert!(r.rows_evaluation > 1000 && r.rows_calibration > r.rows_evaluation);
+    assert!(r.eval_from > FROM + 90 * 24 * H, "{}", r.eval_from);
+    assert_eq!(r.auc.baseline, 0.5);
+    assert!(r.pinball_q50.baseline > 0.0 && r.mae.baseline > 0.0);
+    // The conformal interval aims at 80% on unseen rows.
+    assert!(
+        (0.65..=0.95).contains(&r.interval.share),
+        "coverage {}",
+        r.interval.share
+    );
+    assert_eq!(r.beats_baselines, r.lost.is_empty());
+    assert_eq!(
+        r.reliability.bins.iter().map(|b| b.count).sum::<usize>(),
+        r.rows_evaluation
+    );
+    assert!(r.gated_up <= r.gated);
+
+    // Stored and read back bit-identical, then served through ONNX Runtime: the same
+    // numbers training's own models and formulas give.
+    let bytes = fitted.bundle.encode().unwrap();
+    let bundle = ModelBundle::decode(&bytes).unwrap();
+    assert_eq!(bundle, fitted.bundle);
+    let mut predictor = Predictor::load(bundle.clone(), "m-test", &ds.version).unwrap();
+    let idx: Vec<usize> = (0..ds.len()).step_by(97).collect();
+    let rows = ds.rows_of(&idx);
+    let served = predictor.predict(&rows).unwrap();
+    let n = ds.n_features();
+    let x = ds.rows_of(&(0..ds.len()).collect::<Vec<_>>());
+    let labels: Vec<f32> = ds.samples.iter().map(|s| f32::from(s.label)).collect();
+    let y: Vec<f32> = ds.samples.iter().map(|s| s.target as f32).collect();
+    let p = config().params;
+    let clf = train(&x, &labels, n, Objective::Binary, &p)
+        .unwrap()
+        .predict(&rows)
+        .unwrap();
+    let q: Vec<Vec<f64>> = [0.1, 0.5, 0.9]
+        .iter()
+        .map(|&a| {
+            train(&x, &y, n, Objective::Quantile(a), &p)
+                .unwrap()
+                .predict(&rows)
+                .unwrap()
+        })
+        .collect();
+    let parts = ModelBundleParts::from(&bundle);
+    for (i, s) in served.iter().enumerate() {
+        let c = combine(&parts, clf[i], q[0][i], q[1][i], q[2][i]).unwrap();
+        assert!(
+            (s.p_up - c.p_up).abs() <= 1e-9,
+            "row {i}: {} vs {}",
+            s.p_up,
+            c.p_up
+        );
+        assert!((s.lo - c.lo).abs() <= 1e-9 && (s.hi - c.hi).abs() <= 1e-9);
+        assert!((s.pred - q[1][i]).abs() <= 1e-9);
+        assert!(
+            s.lo <= s.pred && s.pred <= s.hi,
+            "interval holds the median"
+        );
+        assert!((0.0..=1.0).contains(&s.p_up) && (0.5..=1.0).contains(&s.conf));
+        assert!((0.0..=1.0).contains(&s.quality_prob));
+        assert_eq!(s.feature_set, ds.version);
+    }
+
+    let err = Predictor::load(bundle, "m-test", "fs1-technical+sentiment-00000000").unwrap_err();
+    assert!(err.to_string().contains("retrain"), "{err}");
+    let err = ModelBundle::decode(&bytes[..bytes.len() / 2]).unwrap_err();
+    assert!(matches!(err, MlError::Bundle(_)), "{err}");
+}
+
+#[test]
+fn a_model_without_information_is_not_eligible_for_activation() {
+    let (_dir, store, ctx) = setup();
+    let mut ds = dataset(&store, &ctx);
+    // The same real targets, but features that carry nothing: one constant value.
+    for v in &mut ds.x {
+        *v = 1.0;
+    }
+    let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
+    let fitted = fit_horizon(&ds, &config(), NOW, &hits).unwrap();
+    println!("{}", fitted.report.render());
+    assert!(!fitted.report.beats_baselines);
+    assert!(
+        fitted.report.lost.iter().any(|l| l.starts_with("AUC")),
+        "{:?}",
+        fitted.report.lost
+    );
+    assert!(fitted.report.render().contains("NOT activated"));
+}
