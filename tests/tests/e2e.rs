@@ -8,5 +8,6 @@ mod breaker;
 mod features;
 mod health;
 mod lifecycle;
+mod models;
 mod replay;
 mod sockets;

@@ -5,12 +5,14 @@
 //! - [`validate`]: raw → [`Config`], collecting every error at once.
 //! - [`load`]: default.toml ← user file ← `CST_*` environment, then validation.
 //! - [`features`]: the `[features]`, `[sentiment]` and `[whale]` sections.
+//! - [`ml`]: the `[ml]` section.
 //! - [`error`]: the [`ConfigError`] type.
 
 pub mod error;
 pub mod features;
 pub mod home;
 pub mod load;
+pub mod ml;
 pub mod raw;
 pub mod validate;
 
@@ -18,6 +20,7 @@ pub use error::ConfigError;
 pub use features::{FeaturesConfig, LlmSettings, NewsSource, SentimentConfig, WhaleConfig};
 pub use home::Home;
 pub use load::{DEFAULT_TOML, load};
+pub use ml::MlConfig;
 pub use validate::{
     AgentSpec, BreakerConfig, ClockSource, CollectorConfig, Config, HealthConfig, LogConfig,
     RestartConfig, SupervisorConfig,

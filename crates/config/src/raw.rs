@@ -15,6 +15,7 @@ pub struct RawConfig {
     pub features: crate::features::RawFeatures,
     pub sentiment: crate::features::RawSentiment,
     pub whale: crate::features::RawWhale,
+    pub ml: crate::ml::RawMl,
 }
 
 #[derive(Debug, Clone, Deserialize)]

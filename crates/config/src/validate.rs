@@ -22,6 +22,7 @@ pub struct Config {
     pub features: FeaturesConfig,
     pub sentiment: SentimentConfig,
     pub whale: WhaleConfig,
+    pub ml: crate::ml::MlConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -286,6 +287,7 @@ impl Config {
         let features = features::features(&raw.features, &mut check);
         let sentiment = features::sentiment(&raw.sentiment, &mut check);
         let whale = features::whale(&raw.whale, &mut check);
+        let ml = crate::ml::ml(&raw.ml, &mut check);
         if !errors.is_empty() {
             return Err(ConfigError::Invalid(errors));
         }
@@ -336,6 +338,7 @@ impl Config {
             features,
             sentiment,
             whale,
+            ml,
         })
     }
 

@@ -8,6 +8,8 @@ pub enum MlError {
     #[error("training aborted: {0}")]
     Check(String),
     #[error(transparent)]
+    Store(#[from] cst_store::StoreError),
+    #[error(transparent)]
     Features(#[from] cst_features::FeatureError),
     #[error("{0}")]
     Bundle(String),

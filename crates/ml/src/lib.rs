@@ -12,7 +12,9 @@ pub mod export;
 pub mod fit;
 pub mod gbm;
 pub mod predict;
+pub mod registry;
 pub mod report;
+pub mod run;
 pub mod runtime;
 pub mod train;
 

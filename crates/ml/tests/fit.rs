@@ -185,3 +185,76 @@ fn a_model_without_information_is_not_eligible_for_activation() {
     );
     assert!(fitted.report.render().contains("NOT activated"));
 }
+
+#[test]
+fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_rolls_back() {
+    use cst_ml::registry::{load_active, register};
+    use cst_store::{BlobStore, ModelStatus};
+
+    let (dir, mut store, ctx) = setup();
+    let blobs = BlobStore::new(dir.path().join("blobs"));
+    let ds = dataset(&store, &ctx);
+    let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
+    let real = fit_horizon(&ds, &config(), NOW, &hits).unwrap();
+
+    // The real model loses to the base rate on Brier: recorded, rejected, nothing served.
+    let r = register(&mut store, &blobs, &real, NOW).unwrap();
+    assert_eq!(r.status, ModelStatus::Rejected);
+    assert!(
+        r.reason.contains("loses to its baselines: Brier"),
+        "{}",
+        r.reason
+    );
+    assert!(
+        load_active(&store, &blobs, 24, &ds.version)
+            .unwrap()
+            .is_none()
+    );
+
+    // The same bundle with reports of chosen skill drive the champion/challenger rule.
+    let with_skill = |brier_ratio: f64, pinball_ratio: f64| {
+        let mut report = real.report.clone();
+        report.brier.model = report.brier.baseline * brier_ratio;
+        report.pinball_q50.model = report.pinball_q50.baseline * pinball_ratio;
+        report.lost.clear();
+        report.beats_baselines = true;
+        cst_ml::fit::Fitted {
+            bundle: real.bundle.clone(),
+            report,
+        }
+    };
+    let a = register(&mut store, &blobs, &with_skill(0.98, 0.99), NOW + 1).unwrap();
+    assert_eq!(a.status, ModelStatus::Active, "{}", a.reason);
+    let b = register(&mut store, &blobs, &with_skill(0.99, 0.98), NOW + 2).unwrap();
+    assert_eq!(
+        b.status,
+        ModelStatus::Rejected,
+        "worse Brier skill: {}",
+        b.reason
+    );
+    assert!(b.reason.contains("below the champion"));
+    let c = register(&mut store, &blobs, &with_skill(0.97, 0.99), NOW + 3).unwrap();
+    assert_eq!(c.status, ModelStatus::Active, "{}", c.reason);
+    assert_eq!(store.active_model(24).unwrap().unwrap().id, c.id);
+    assert_eq!(
+        store.model(&a.id).unwrap().unwrap().status,
+        ModelStatus::Retired
+    );
+
+    let served = load_active(&store, &blobs, 24, &ds.version)
+        .unwrap()
+        .unwrap();
+    assert_eq!(served.model_id, c.id);
+
+    // Rollback brings back the model active before, and never the rolled-back one again.
+    let back = store.rollback_model(24, NOW + 4).unwrap();
+    assert_eq!(back.id, a.id);
+    assert_eq!(
+        store.model(&c.id).unwrap().unwrap().status,
+        ModelStatus::Rejected
+    );
+    let err = store.rollback_model(24, NOW + 5).unwrap_err();
+    assert!(err.to_string().contains("no earlier model"), "{err}");
+    assert_eq!(store.active_model(24).unwrap().unwrap().id, a.id);
+    assert_eq!(store.models(Some(24)).unwrap().len(), 4);
+}

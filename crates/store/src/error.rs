@@ -30,6 +30,9 @@ pub enum StoreError {
         "stored record is corrupt: {0}; run `sqlite3 HOME/data/cst.db 'PRAGMA integrity_check'`"
     )]
     Corrupt(String),
+    /// A registry operation that does not apply (no such candidate, nothing to roll back).
+    #[error("{0}")]
+    Registry(String),
     #[error("{0:?} is not a blob id (64 lowercase hex digits)")]
     BadBlobId(String),
 }

@@ -127,6 +127,27 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX news_coverage_by_source ON news_coverage (source, through_s);
     ALTER TABLE trade_cursors ADD COLUMN checked_ns INTEGER;",
+    // 6: the model registry. A model is a bundle blob (content-addressed) plus its row:
+    // horizon, FeatureSet version, training window, the evaluation report, and its status.
+    // At most one model per horizon is active (a partial unique index says so to SQLite
+    // itself); `activated_at` orders the history a rollback walks back through.
+    "CREATE TABLE models (
+        id            TEXT    PRIMARY KEY,
+        horizon_h     INTEGER NOT NULL,
+        feature_set   TEXT    NOT NULL,
+        train_from    INTEGER NOT NULL,
+        train_to      INTEGER NOT NULL,
+        created_at    INTEGER NOT NULL,
+        bundle        TEXT    NOT NULL,
+        report        TEXT    NOT NULL,
+        status        TEXT    NOT NULL
+                      CHECK (status IN ('candidate', 'active', 'retired', 'rejected')),
+        reason        TEXT    NOT NULL DEFAULT '',
+        activated_at  INTEGER,
+        retired_at    INTEGER
+    );
+    CREATE UNIQUE INDEX models_one_active ON models (horizon_h) WHERE status = 'active';
+    CREATE INDEX models_by_horizon ON models (horizon_h, created_at);",
 ];
 
 /// The version a fully migrated database has.

@@ -10,8 +10,11 @@ pub mod coverage;
 pub mod features;
 pub mod import;
 pub mod logs;
+pub mod models;
+pub mod predict;
 pub mod render;
 pub mod replay;
+pub mod train;
 pub mod up;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -76,6 +79,14 @@ pub enum Command {
     /// One feature row of a pair at an hour, with its FeatureSet version, or why there is
     /// none. Exit code 0 only with a row.
     Features(features::FeaturesArgs),
+    /// Train the configured horizons on the stored data, print each evaluation report
+    /// against its baselines, and activate only models that beat them and the champion.
+    Train(train::TrainArgs),
+    /// Predictions of the active models from each pair's newest feature row. Exit code 1
+    /// when no model is active (and no numbers are printed).
+    Predict(predict::PredictArgs),
+    /// The model registry; `cst models rollback HORIZON` reactivates the previous model.
+    Models(models::ModelsArgs),
     /// Serve recorded candle files as a Kraken-compatible public REST API on a simulated
     /// clock running SPEED times real time: the offline demo's exchange.
     ReplayExchange(replay::ReplayArgs),
@@ -105,6 +116,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::ReplayExchange(args) => replay::run(args),
         Command::Coverage { json } => coverage::run(&home, cli.config.as_deref(), json),
         Command::Features(args) => features::run(&home, cli.config.as_deref(), args),
+        Command::Train(args) => train::run(&home, cli.config.as_deref(), args),
+        Command::Predict(args) => predict::run(&home, cli.config.as_deref(), args),
+        Command::Models(args) => models::run(&home, args),
         Command::Logs {
             agent,
             lines,
@@ -177,6 +191,9 @@ async fn dispatch(
         | Command::Import(_)
         | Command::Coverage { .. }
         | Command::Features(_)
+        | Command::Train(_)
+        | Command::Predict(_)
+        | Command::Models(_)
         | Command::ReplayExchange(_) => unreachable_command(),
     };
     let outcome = client.request(request).await?;

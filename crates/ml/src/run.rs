@@ -1,0 +1,149 @@
+//! Training and predicting for a deployment, as `cst train`, `cst predict` and the ml agent
+//! do it: every H1 candle series of the deployment's exchange, the configured window, the
+//! deployment's FeatureSet. "Now" is the data's own clock (the newest stored candle's
+//! close), so a replay trains on its replayed time, never the machine's.
+
+use cst_config::MlConfig;
+use cst_features::{BuildContext, Built, FeatureBuilder, HOUR};
+use cst_market::Timeframe;
+use cst_store::{BlobStore, CandleKey, Store};
+
+use crate::{
+    MlError, TrainParams,
+    dataset::{DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, fit_horizon},
+    predict::{Prediction, Predictor},
+    registry::{Registered, register},
+    report::EvalReport,
+};
+
+pub fn fit_config(c: &MlConfig) -> FitConfig {
+    FitConfig {
+        params: TrainParams {
+            num_iterations: c.num_iterations,
+            learning_rate: c.learning_rate,
+            num_leaves: c.num_leaves,
+            min_data_in_leaf: c.min_data_in_leaf,
+            threads: c.threads,
+            ..TrainParams::default()
+        },
+        folds: c.folds,
+        alpha: c.interval_alpha,
+        barrier_sigmas: c.barrier_sigmas,
+    }
+}
+
+/// The exchange's hourly series, as pair names.
+pub fn pairs(store: &Store, exchange: &str) -> Result<Vec<String>, MlError> {
+    Ok(store
+        .candle_keys()?
+        .into_iter()
+        .filter(|k| k.exchange == exchange && k.timeframe == Timeframe::H1)
+        .map(|k| k.pair)
+        .collect())
+}
+
+/// The close of the newest stored candle of the exchange: the data's "now".
+pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, MlError> {
+    let mut now = None;
+    for pair in pairs(store, exchange)? {
+        let key = CandleKey::new(exchange, &pair, Timeframe::H1);
+        if let Some(open) = store.latest_open_time(&key)? {
+            now = now.max(Some(open + HOUR));
+        }
+    }
+    Ok(now)
+}
+
+/// Trains one horizon over the configured window ending at the last row whose target is
+/// complete by `now`, and registers the result.
+pub fn train_horizon(
+    store: &mut Store,
+    blobs: &BlobStore,
+    ctx: &BuildContext,
+    cfg: &MlConfig,
+    horizon_h: u32,
+    now: i64,
+) -> Result<(EvalReport, Registered), MlError> {
+    let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
+    let from = to - i64::from(cfg.train_window_days) * 24 * HOUR;
+    let pairs = pairs(store, &ctx.exchange)?;
+    if pairs.is_empty() {
+        return Err(MlError::Check(format!(
+            "no hourly candles of {} are stored: collect (`cst up`) or import (`cst import`) first",
+            ctx.exchange
+        )));
+    }
+    let spec = DatasetSpec {
+        horizon_h,
+        from,
+        to,
+        round_trip_cost: cfg.round_trip_cost,
+    };
+    let ds = build(store, ctx, &pairs, &spec)?;
+    let hits = |b: f64| barrier_labels(store, &ctx.exchange, &ds, b);
+    let fitted = fit_horizon(&ds, &fit_config(cfg), now, &hits)?;
+    let registered = register(store, blobs, &fitted, now)?;
+    Ok((fitted.report, registered))
+}
+
+/// One pair's answer: a prediction per loaded horizon, or why there is none.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PairPredictions {
+    pub pair: String,
+    pub t: i64,
+    pub predictions: Vec<Prediction>,
+    /// Set when the pair has no feature row at t (no row, no prediction).
+    pub no_row: Option<String>,
+}
+
+/// Predictions from the newest feature row of each pair, for every loaded model.
+pub fn predict_latest(
+    store: &Store,
+    ctx: &BuildContext,
+    predictors: &mut [Predictor],
+    pairs: &[String],
+) -> Result<Vec<PairPredictions>, MlError> {
+    let builder = FeatureBuilder::new(store, ctx);
+    let mut out = Vec::new();
+    for pair in pairs {
+        let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
+        let Some(open) = store.latest_open_time(&key)? else {
+            out.push(PairPredictions {
+                pair: pair.clone(),
+                t: 0,
+                predictions: Vec::new(),
+                no_row: Some("no candles stored".into()),
+            });
+            continue;
+        };
+        let t = open + HOUR;
+        match builder.row(pair, t)? {
+            Built::Row(row) => {
+                let mut predictions = Vec::new();
+                for p in predictors.iter_mut() {
+                    predictions.extend(p.predict(&row.values)?);
+                }
+                out.push(PairPredictions {
+                    pair: pair.clone(),
+                    t,
+                    predictions,
+                    no_row: None,
+                });
+            }
+            Built::NoRow { missing, .. } => out.push(PairPredictions {
+                pair: pair.clone(),
+                t,
+                predictions: Vec::new(),
+                no_row: Some(
+                    missing
+                        .iter()
+                        .map(|m| format!("{} missing: {}", m.group, m.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            }),
+        }
+    }
+    Ok(out)
+}

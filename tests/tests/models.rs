@@ -1,0 +1,113 @@
+//! `cst train`, `cst models`, `cst predict` on imported real candles, without a running
+//! supervisor: training reports against baselines and the registry's decision; with no
+//! active model there are no predictions, only the reason.
+
+use std::{path::Path, process::Command};
+
+use cst_tests::{bin_dir, replay::shared};
+
+fn cst(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin_dir().join("cst"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env_remove("CST_CONFIG")
+        .output()
+        .expect("run cst")
+}
+
+#[test]
+fn training_is_reported_and_registered_and_no_active_model_means_no_predictions() {
+    let home = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    for p in ["BTC-USDT", "ETH-USDT"] {
+        std::os::unix::fs::symlink(
+            shared(&format!("ohlcv-1h/binance-2024/{p}.csv")),
+            files.path().join(format!("{p}.csv")),
+        )
+        .unwrap();
+    }
+    let out = cst(
+        home.path(),
+        &["import", "csv", files.path().to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[collector]\nexchange = \"binance\"\n[features]\ngroups = [\"technical\"]\n\
+         required = [\"technical\"]\n[ml]\nhorizons_h = [24]\ntrain_window_days = 120\n\
+         num_iterations = 60\n",
+    )
+    .unwrap();
+
+    // Before any training: nothing to predict with, and the reason.
+    let out = cst(home.path(), &["predict"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("no active model") && text.contains("cst train"),
+        "{text}"
+    );
+    let out = cst(home.path(), &["models"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no models"));
+
+    let out = cst(home.path(), &["train", "--horizon", "5"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a configured horizon"));
+
+    let out = cst(home.path(), &["train", "--json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let run = &v[0];
+    assert_eq!(run["horizon_h"], 24);
+    let report = &run["report"];
+    assert!(
+        report["rows_evaluation"].as_u64().unwrap() > 100,
+        "{report}"
+    );
+    assert_eq!(report["auc"]["baseline"], 0.5);
+    let status = run["status"].as_str().unwrap();
+    // The registry's decision follows the report: eligible only when nothing was lost.
+    if report["beats_baselines"] == true {
+        assert_eq!(status, "active", "{run}");
+    } else {
+        assert_eq!(status, "rejected", "{run}");
+        assert!(
+            run["reason"]
+                .as_str()
+                .unwrap()
+                .contains("loses to its baselines")
+        );
+    }
+
+    let out = cst(home.path(), &["models", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed[0]["id"], run["model_id"]);
+    assert_eq!(listed[0]["status"], status);
+
+    if status == "rejected" {
+        let out = cst(home.path(), &["predict", "--json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["predictions"], serde_json::json!([]));
+        let out = cst(home.path(), &["models", "rollback", "24"]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no active model"));
+    } else {
+        let out = cst(home.path(), &["predict", "--json", "--pair", "BTC/USDT"]);
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let p = &v["pairs"][0]["predictions"][0];
+        assert_eq!(p["model_id"], run["model_id"]);
+        assert!(p["lo"].as_f64().unwrap() <= p["hi"].as_f64().unwrap());
+    }
+}
