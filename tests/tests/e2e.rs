@@ -8,6 +8,7 @@ mod breaker;
 mod features;
 mod health;
 mod lifecycle;
+mod ml;
 mod models;
 mod replay;
 mod sockets;

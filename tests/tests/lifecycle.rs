@@ -254,11 +254,20 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "technical: 0 pairs had new rows"
     );
-    // Honest: an agent without domain work says so rather than pretending.
+    // A fresh home has no model: the ml agent says so, and what to do.
     let out = inst.cst(&["run-now", "ml"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).trim().starts_with(
+            "ml: no active model: no predictions; no active model for [1, 24, 168, 720] h"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Honest: an agent without domain work says so rather than pretending.
+    let out = inst.cst(&["run-now", "risk"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "ml: this agent has no periodic work"
+        "risk: this agent has no periodic work"
     );
     let out = inst.cst(&["run-now", "collector"]);
     assert_eq!(

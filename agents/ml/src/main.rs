@@ -1,6 +1,6 @@
-//! The ml agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The ml agent: serves the registry's active models on each new feature row; see
+//! `cst_ml::agent`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("ml", cst_agent::Idle)
+    cst_agent::agent_main("ml", cst_ml::agent::MlAgent::default())
 }

@@ -3,6 +3,7 @@
 //! ONNX Runtime ([`runtime`]). The served model is the exported one, so training and
 //! serving share nothing but the file — and a test holds them equal.
 
+pub mod agent;
 pub mod bundle;
 pub mod checks;
 pub mod cv;

@@ -27,6 +27,7 @@ pub mod migrations;
 pub mod models;
 pub mod news;
 pub mod pairs;
+pub mod predictions;
 pub mod rewind;
 pub mod trades;
 
@@ -39,4 +40,5 @@ pub use flow::TradeCoverage;
 pub use models::{ModelRecord, ModelStatus};
 pub use news::{NewsCoverage, StoredLlm, StoredNews};
 pub use pairs::{CoverageAudit, ListingChanges, PairRecord};
+pub use predictions::StoredPrediction;
 pub use trades::{DepthSnapshot, TradeInsert};

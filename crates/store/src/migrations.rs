@@ -148,6 +148,22 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX models_one_active ON models (horizon_h) WHERE status = 'active';
     CREATE INDEX models_by_horizon ON models (horizon_h, created_at);",
+    // 7: what the ml agent predicted, per (pair, decision time, horizon, model): the row
+    // the risk agent gates, the dashboard shows and a backtest compares against.
+    "CREATE TABLE predictions (
+        pair          TEXT    NOT NULL,
+        t             INTEGER NOT NULL,
+        horizon_h     INTEGER NOT NULL,
+        model_id      TEXT    NOT NULL,
+        feature_set   TEXT    NOT NULL,
+        p_up          REAL    NOT NULL,
+        pred          REAL    NOT NULL,
+        lo            REAL    NOT NULL,
+        hi            REAL    NOT NULL,
+        conf          REAL    NOT NULL,
+        quality_prob  REAL    NOT NULL,
+        PRIMARY KEY (pair, t, horizon_h, model_id)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version a fully migrated database has.

@@ -1,0 +1,83 @@
+//! Stored predictions: one row per (pair, decision time, horizon, model). Written by the ml
+//! agent; a repeat of the same row (a replayed event) changes nothing.
+
+use rusqlite::params;
+
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPrediction {
+    pub pair: String,
+    pub t: i64,
+    pub horizon_h: u32,
+    pub model_id: String,
+    pub feature_set: String,
+    pub p_up: f64,
+    pub pred: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub conf: f64,
+    pub quality_prob: f64,
+}
+
+impl Store {
+    /// Stores `rows` in one transaction; returns how many were new.
+    pub fn insert_predictions(&mut self, rows: &[StoredPrediction]) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO predictions (pair, t, horizon_h, model_id, feature_set, p_up, pred, \
+                 lo, hi, conf, quality_prob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 ON CONFLICT DO NOTHING",
+            )?;
+            for r in rows {
+                new += stmt.execute(params![
+                    r.pair,
+                    r.t,
+                    r.horizon_h,
+                    r.model_id,
+                    r.feature_set,
+                    r.p_up,
+                    r.pred,
+                    r.lo,
+                    r.hi,
+                    r.conf,
+                    r.quality_prob
+                ])? as u64;
+            }
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Predictions for `pair` made at decision times in `[from, to]`, oldest first.
+    pub fn predictions_between(
+        &self,
+        pair: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredPrediction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, \
+             quality_prob FROM predictions WHERE pair = ?1 AND t BETWEEN ?2 AND ?3 \
+             ORDER BY t, horizon_h, model_id",
+        )?;
+        let rows = stmt.query_map(params![pair, from, to], |r| {
+            Ok(StoredPrediction {
+                pair: r.get(0)?,
+                t: r.get(1)?,
+                horizon_h: r.get(2)?,
+                model_id: r.get(3)?,
+                feature_set: r.get(4)?,
+                p_up: r.get(5)?,
+                pred: r.get(6)?,
+                lo: r.get(7)?,
+                hi: r.get(8)?,
+                conf: r.get(9)?,
+                quality_prob: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,168 @@
+//! The ml agent inside a running service on replayed Feb 2022 candles: without an active
+//! model it predicts nothing and says why; with one in the registry it stores a prediction
+//! per new feature row; a newly activated model is served from the next row on, without a
+//! restart.
+
+use std::time::Duration;
+
+use cst_config::{Config, Home};
+use cst_features::{BuildContext, FeatureSet, Group, GroupSpec};
+use cst_import::{Format, parse::parse_file};
+use cst_market::Timeframe;
+use cst_ml::{
+    dataset::{DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, Fitted, fit_horizon},
+    registry::register,
+};
+use cst_sentiment::CoinMapper;
+use cst_store::{BlobStore, CandleKey, Store};
+use cst_tests::{
+    Instance, counter,
+    replay::{ReplayExchange, shared},
+};
+
+const TECHNICAL_ONLY: &str = "[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n";
+
+fn service() -> (ReplayExchange, Instance) {
+    let exchange = ReplayExchange::start(
+        "binance-2021-2022",
+        &["BTC-USDT", "ETH-USDT"],
+        "2022-02-01",
+        3600,
+    );
+    let inst = Instance::start(&format!("{}{TECHNICAL_ONLY}", exchange.collector_config()));
+    (exchange, inst)
+}
+
+/// A 24 h model trained on real 2024 candles (technical FeatureSet), its report marked
+/// eligible with the given Brier skill: this test is about serving, not about skill.
+fn model(brier_ratio: f64) -> Fitted {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
+    for (file, pair) in [("BTC-USDT", "BTC/USDT"), ("ETH-USDT", "ETH/USDT")] {
+        let candles = parse_file(
+            &shared(&format!("ohlcv-1h/binance-2024/{file}.csv")),
+            Format::Csv,
+        )
+        .unwrap()
+        .candles;
+        store
+            .insert_candles(
+                &CandleKey::new("binance", pair, Timeframe::H1),
+                &candles,
+                "test",
+            )
+            .unwrap();
+    }
+    let config: Config = cst_config::load(&Home::new(dir.path()), None).unwrap();
+    let set = FeatureSet::new(vec![GroupSpec {
+        group: Group::Technical,
+        required: true,
+    }])
+    .unwrap();
+    let ctx = BuildContext::new(
+        set,
+        "binance",
+        &config.sentiment,
+        &config.whale,
+        CoinMapper::new(&[]),
+    );
+    let ds = build(
+        &store,
+        &ctx,
+        &["BTC/USDT".into(), "ETH/USDT".into()],
+        &DatasetSpec {
+            horizon_h: 24,
+            from: 1_706_745_600,
+            to: 1_717_200_000,
+            round_trip_cost: 0.0052,
+        },
+    )
+    .unwrap();
+    let mut cfg = FitConfig::default();
+    cfg.params.num_iterations = 40;
+    let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
+    let mut fitted = fit_horizon(&ds, &cfg, 1_726_000_000, &hits).unwrap();
+    let r = &mut fitted.report;
+    r.brier.model = r.brier.baseline * brier_ratio;
+    r.pinball_q50.model = r.pinball_q50.baseline * 0.99;
+    r.lost.clear();
+    r.beats_baselines = true;
+    fitted
+}
+
+#[test]
+fn without_an_active_model_the_ml_agent_predicts_nothing_and_says_why() {
+    let (_exchange, inst) = service();
+    let report = inst.wait_for(
+        "technical rows reach the ml agent",
+        Duration::from_secs(60),
+        |r| counter(r, "ml", "skipped_no_model").is_some_and(|n| n >= 2),
+    );
+    assert_eq!(counter(&report, "ml", "models_loaded"), Some(0));
+    assert_eq!(counter(&report, "ml", "horizons_without_model"), Some(4));
+    assert_eq!(counter(&report, "ml", "predictions"), Some(0));
+    let out = inst.cst(&["run-now", "ml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no active model: no predictions") && text.contains("cst train"),
+        "{text}"
+    );
+    let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
+    assert!(
+        store
+            .predictions_between("BTC/USDT", 0, i64::MAX)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn an_active_model_is_served_on_every_new_row_and_a_new_one_without_a_restart() {
+    let first = model(0.98);
+    let better = model(0.97);
+    let (_exchange, inst) = service();
+    let db = inst.path().join("data/cst.db");
+    let blobs = BlobStore::new(inst.path().join("data/blobs"));
+    let a = {
+        let mut store = Store::open(&db).unwrap();
+        register(&mut store, &blobs, &first, 1_700_000_000).unwrap()
+    };
+    assert_eq!(a.status, cst_store::ModelStatus::Active, "{}", a.reason);
+    let report = inst.wait_for("predictions stored", Duration::from_secs(60), |r| {
+        counter(r, "ml", "predictions").is_some_and(|n| n >= 2)
+    });
+    assert_eq!(counter(&report, "ml", "models_loaded"), Some(1));
+    assert_eq!(counter(&report, "ml", "horizons_without_model"), Some(3));
+    assert_eq!(counter(&report, "ml", "errors"), Some(0));
+    let store = Store::open(&db).unwrap();
+    let made = store.predictions_between("BTC/USDT", 0, i64::MAX).unwrap();
+    assert!(!made.is_empty());
+    for p in &made {
+        assert_eq!(p.model_id, a.id);
+        assert_eq!(p.horizon_h, 24);
+        assert!((0.0..=1.0).contains(&p.p_up) && p.lo <= p.hi, "{p:?}");
+        assert!(p.t % 3600 == 0 && p.t > 1_643_673_600 - 30 * 86_400);
+    }
+
+    // `cst train` activating a better model (here: the registry directly) is picked up.
+    let b = {
+        let mut store = Store::open(&db).unwrap();
+        register(&mut store, &blobs, &better, 1_700_000_100).unwrap()
+    };
+    assert_eq!(b.status, cst_store::ModelStatus::Active, "{}", b.reason);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let made = store.predictions_between("BTC/USDT", 0, i64::MAX).unwrap();
+        if made.iter().any(|p| p.model_id == b.id) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new model was never served"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let out = inst.cst(&["run-now", "ml"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&b.id));
+}
