@@ -31,3 +31,4 @@ bench: setup
 	cargo bench -p cst-tests
 	cargo bench -p cst-indicators
 	cargo bench -p cst-whale
+	cargo bench -p cst-ml

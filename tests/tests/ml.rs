@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use cst_config::{Config, Home};
-use cst_features::{BuildContext, FeatureSet, Group, GroupSpec};
+use cst_features::BuildContext;
 use cst_import::{Format, parse::parse_file};
 use cst_market::Timeframe;
 use cst_ml::{
@@ -14,7 +14,6 @@ use cst_ml::{
     fit::{FitConfig, Fitted, fit_horizon},
     registry::register,
 };
-use cst_sentiment::CoinMapper;
 use cst_store::{BlobStore, CandleKey, Store};
 use cst_tests::{
     Instance, counter,
@@ -55,18 +54,7 @@ fn model(brier_ratio: f64) -> Fitted {
             .unwrap();
     }
     let config: Config = cst_config::load(&Home::new(dir.path()), None).unwrap();
-    let set = FeatureSet::new(vec![GroupSpec {
-        group: Group::Technical,
-        required: true,
-    }])
-    .unwrap();
-    let ctx = BuildContext::new(
-        set,
-        "binance",
-        &config.sentiment,
-        &config.whale,
-        CoinMapper::new(&[]),
-    );
+    let ctx = BuildContext::candles_only(&config, "binance").unwrap();
     let ds = build(
         &store,
         &ctx,

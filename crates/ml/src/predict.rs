@@ -85,3 +85,41 @@ impl Predictor {
         Ok(out)
     }
 }
+
+/// Every horizon's predictions for the same rows, the horizons spread over up to `threads`
+/// scoped threads (each ONNX Runtime session runs single-threaded, so the agent, not the
+/// runtime, decides how many cores one burst of inference takes). Results are in the order
+/// of `predictors`.
+pub fn predict_all(
+    predictors: &mut [Predictor],
+    rows: &[f64],
+    threads: usize,
+) -> Result<Vec<Vec<Prediction>>, MlError> {
+    let threads = threads.clamp(1, predictors.len().max(1));
+    if threads == 1 {
+        return predictors.iter_mut().map(|p| p.predict(rows)).collect();
+    }
+    let n = predictors.len();
+    let per = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = predictors
+            .chunks_mut(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter_mut()
+                        .map(|p| p.predict(rows))
+                        .collect::<Result<Vec<_>, MlError>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(n);
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|_| MlError::Shape("an inference thread panicked".into()))??;
+            out.extend(part);
+        }
+        Ok(out)
+    })
+}

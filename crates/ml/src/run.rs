@@ -55,6 +55,15 @@ pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, MlError> {
     Ok(now)
 }
 
+/// Days of feature rows one training run of `horizon_h` reads: `[ml] train_window_days`, or
+/// more when the horizon needs it. Each walk-forward block must hold more than the horizon
+/// plus its embargo (two horizons) for the first fold to have any training row at all, so a
+/// block needs three horizons: for the 30-day horizon with 4 folds, 450 days.
+pub fn window_days(cfg: &MlConfig, horizon_h: u32) -> u32 {
+    let needed = (cfg.folds as u32 + 1) * 3 * horizon_h.div_ceil(24);
+    cfg.train_window_days.max(needed)
+}
+
 /// Trains one horizon over the configured window ending at the last row whose target is
 /// complete by `now`, and registers the result.
 pub fn train_horizon(
@@ -66,7 +75,7 @@ pub fn train_horizon(
     now: i64,
 ) -> Result<(EvalReport, Registered), MlError> {
     let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
-    let from = to - i64::from(cfg.train_window_days) * 24 * HOUR;
+    let from = to - i64::from(window_days(cfg, horizon_h)) * 24 * HOUR;
     let pairs = pairs(store, &ctx.exchange)?;
     if pairs.is_empty() {
         return Err(MlError::Check(format!(

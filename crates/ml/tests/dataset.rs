@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use cst_config::{Config, Home};
-use cst_features::{BuildContext, FeatureSet, Group, GroupSpec};
+use cst_features::BuildContext;
 use cst_import::{Format, parse::parse_file};
 use cst_market::{Candle, Timeframe};
 use cst_ml::{
@@ -16,7 +16,6 @@ use cst_ml::{
     cv::purged_walk_forward,
     dataset::{Dataset, DatasetSpec, build},
 };
-use cst_sentiment::CoinMapper;
 use cst_store::{CandleKey, Store};
 
 const H: i64 = 3600;
@@ -33,18 +32,7 @@ fn candles(pair: &str) -> Vec<Candle> {
 fn ctx() -> BuildContext {
     let home = tempfile::tempdir().unwrap();
     let config: Config = cst_config::load(&Home::new(home.path()), None).unwrap();
-    let set = FeatureSet::new(vec![GroupSpec {
-        group: Group::Technical,
-        required: true,
-    }])
-    .unwrap();
-    BuildContext::new(
-        set,
-        "binance",
-        &config.sentiment,
-        &config.whale,
-        CoinMapper::new(&[]),
-    )
+    BuildContext::candles_only(&config, "binance").unwrap()
 }
 
 /// A store holding the two pairs, BTC/USDT without the candles opening at `drop`.

@@ -6,7 +6,7 @@
 #![allow(clippy::print_stdout)] // the tests print the evaluation report
 
 use cst_config::{Config, Home};
-use cst_features::{BuildContext, FeatureSet, Group, GroupSpec};
+use cst_features::BuildContext;
 use cst_import::{Format, parse::parse_file};
 use cst_market::Timeframe;
 use cst_ml::{
@@ -17,7 +17,6 @@ use cst_ml::{
     predict::Predictor,
     runtime, train,
 };
-use cst_sentiment::CoinMapper;
 use cst_store::{CandleKey, Store};
 
 const H: i64 = 3600;
@@ -47,18 +46,7 @@ fn setup() -> (tempfile::TempDir, Store, BuildContext) {
             .unwrap();
     }
     let config: Config = cst_config::load(&Home::new(dir.path()), None).unwrap();
-    let set = FeatureSet::new(vec![GroupSpec {
-        group: Group::Technical,
-        required: true,
-    }])
-    .unwrap();
-    let ctx = BuildContext::new(
-        set,
-        "binance",
-        &config.sentiment,
-        &config.whale,
-        CoinMapper::new(&[]),
-    );
+    let ctx = BuildContext::candles_only(&config, "binance").unwrap();
     (dir, store, ctx)
 }
 

@@ -25,6 +25,25 @@ impl BuildContext {
     }
 }
 
+impl BuildContext {
+    /// A candle-only deployment's context: the technical group alone, required, with
+    /// `config`'s group settings and no coin map (no news to match). What recorded candle
+    /// files support, e.g. the training benchmarks and tests over `binance-2024`.
+    pub fn candles_only(config: &Config, exchange: &str) -> Result<BuildContext, FeatureError> {
+        let set = FeatureSet::new(vec![crate::GroupSpec {
+            group: crate::Group::Technical,
+            required: true,
+        }])?;
+        Ok(BuildContext::new(
+            set,
+            exchange,
+            &config.sentiment,
+            &config.whale,
+            CoinMapper::new(&[]),
+        ))
+    }
+}
+
 /// Coins known from the exchange's listed pairs and every stored candle series of it (so
 /// imported pairs map to news too).
 pub fn coin_mapper(store: &Store, exchange: &str) -> Result<CoinMapper, FeatureError> {

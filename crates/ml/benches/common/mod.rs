@@ -1,0 +1,34 @@
+//! What both benchmarks start from: all 136 pairs of ../shared/data/ohlcv-1h/binance-2024
+//! (read in place) in a fresh store, and the technical-only build context.
+
+use cst_config::{Config, Home};
+use cst_features::BuildContext;
+use cst_import::{Format, parse::parse_file};
+use cst_market::Timeframe;
+use cst_store::{CandleKey, Store};
+
+/// The store (in `dir`), its pairs, the default config and the build context.
+pub fn binance_2024(dir: &std::path::Path) -> (Store, Vec<String>, Config, BuildContext) {
+    let mut store = Store::open(&dir.join("cst.db")).unwrap();
+    let mut files: Vec<_> = std::fs::read_dir(cst_testdata::data("ohlcv-1h/binance-2024"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut pairs = Vec::new();
+    for f in files {
+        let pair = f.file_stem().unwrap().to_string_lossy().replace('-', "/");
+        let candles = parse_file(&f, Format::Csv).unwrap().candles;
+        store
+            .insert_candles(
+                &CandleKey::new("binance", &pair, Timeframe::H1),
+                &candles,
+                "bench",
+            )
+            .unwrap();
+        pairs.push(pair);
+    }
+    let config: Config = cst_config::load(&Home::new(dir), None).unwrap();
+    let ctx = BuildContext::candles_only(&config, "binance").unwrap();
+    (store, pairs, config, ctx)
+}
