@@ -103,13 +103,7 @@ impl Instance {
 
     /// Runs `cst --home HOME <args>`.
     pub fn cst(&self, args: &[&str]) -> Output {
-        Command::new(bin_dir().join("cst"))
-            .arg("--home")
-            .arg(self.path())
-            .args(args)
-            .env_remove("CST_CONFIG")
-            .output()
-            .expect("run cst")
+        cst_in(self.path(), args)
     }
 
     /// `cst status --json`, or None while the supervisor is not answering.
@@ -183,6 +177,18 @@ impl Drop for Instance {
         // SIGKILL: the agents follow through their parent-death signal.
         self.kill_supervisor();
     }
+}
+
+/// Runs `cst --home HOME <args>` for a home with or without a running supervisor (the
+/// commands that read the store directly).
+pub fn cst_in(home: &Path, args: &[&str]) -> Output {
+    Command::new(bin_dir().join("cst"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env_remove("CST_CONFIG")
+        .output()
+        .expect("run cst")
 }
 
 pub fn agent<'a>(report: &'a StatusReport, name: &str) -> &'a AgentStatus {

@@ -1,19 +1,7 @@
 //! `cst features`: one row read from the store with its FeatureSet version, or, when a
 //! required group is missing, no row and the reason; works without a running supervisor.
 
-use std::{path::Path, process::Command};
-
-use cst_tests::{bin_dir, replay::shared};
-
-fn cst(home: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(bin_dir().join("cst"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env_remove("CST_CONFIG")
-        .output()
-        .expect("run cst")
-}
+use cst_tests::{cst_in, replay::shared};
 
 #[test]
 fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
@@ -25,7 +13,7 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
         files.path().join("BTC-USDT.csv"),
     )
     .unwrap();
-    let out = cst(
+    let out = cst_in(
         home.path(),
         &["import", "csv", files.path().to_str().unwrap()],
     );
@@ -42,7 +30,7 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
     )
     .unwrap();
     let at = ["--exchange", "binance", "--at", "2024-03-01T00:00:00Z"];
-    let out = cst(
+    let out = cst_in(
         home.path(),
         &[&["features", "BTC-USDT", "--json"][..], &at].concat(),
     );
@@ -73,7 +61,7 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
         serde_json::json!(["sentiment", "whale", "book"])
     );
 
-    let out = cst(
+    let out = cst_in(
         home.path(),
         &["features", "BTC/USDT", "--exchange", "binance"],
     );
@@ -93,13 +81,13 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
         &["2024-03-01T00:30:00Z"],
     ]
     .concat();
-    let out = cst(home.path(), &off);
+    let out = cst_in(home.path(), &off);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("hour boundary"));
 
     // The default deployment requires news, trades and books too: none were stored.
     std::fs::remove_file(home.path().join("config.toml")).unwrap();
-    let out = cst(home.path(), &[&["features", "BTC-USDT"][..], &at].concat());
+    let out = cst_in(home.path(), &[&["features", "BTC-USDT"][..], &at].concat());
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("no feature row"), "{text}");

@@ -2,19 +2,7 @@
 //! supervisor: training reports against baselines and the registry's decision; with no
 //! active model there are no predictions, only the reason.
 
-use std::{path::Path, process::Command};
-
-use cst_tests::{bin_dir, replay::shared};
-
-fn cst(home: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(bin_dir().join("cst"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env_remove("CST_CONFIG")
-        .output()
-        .expect("run cst")
-}
+use cst_tests::{cst_in, replay::shared};
 
 #[test]
 fn training_is_reported_and_registered_and_no_active_model_means_no_predictions() {
@@ -27,7 +15,7 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
         )
         .unwrap();
     }
-    let out = cst(
+    let out = cst_in(
         home.path(),
         &["import", "csv", files.path().to_str().unwrap()],
     );
@@ -45,21 +33,21 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
     .unwrap();
 
     // Before any training: nothing to predict with, and the reason.
-    let out = cst(home.path(), &["predict"]);
+    let out = cst_in(home.path(), &["predict"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("no active model") && text.contains("cst train"),
         "{text}"
     );
-    let out = cst(home.path(), &["models"]);
+    let out = cst_in(home.path(), &["models"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("no models"));
 
-    let out = cst(home.path(), &["train", "--horizon", "5"]);
+    let out = cst_in(home.path(), &["train", "--horizon", "5"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a configured horizon"));
 
-    let out = cst(home.path(), &["train", "--json"]);
+    let out = cst_in(home.path(), &["train", "--json"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -89,21 +77,21 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
         );
     }
 
-    let out = cst(home.path(), &["models", "--json"]);
+    let out = cst_in(home.path(), &["models", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed[0]["id"], run["model_id"]);
     assert_eq!(listed[0]["status"], status);
 
     if status == "rejected" {
-        let out = cst(home.path(), &["predict", "--json"]);
+        let out = cst_in(home.path(), &["predict", "--json"]);
         assert_eq!(out.status.code(), Some(1));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["predictions"], serde_json::json!([]));
-        let out = cst(home.path(), &["models", "rollback", "24"]);
+        let out = cst_in(home.path(), &["models", "rollback", "24"]);
         assert!(!out.status.success());
         assert!(String::from_utf8_lossy(&out.stderr).contains("no active model"));
     } else {
-        let out = cst(home.path(), &["predict", "--json", "--pair", "BTC/USDT"]);
+        let out = cst_in(home.path(), &["predict", "--json", "--pair", "BTC/USDT"]);
         assert!(out.status.success());
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let p = &v["pairs"][0]["predictions"][0];
