@@ -77,6 +77,22 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
         );
     }
 
+    // The run's report is on disk for people too, as JSON and as a table.
+    let file = std::path::PathBuf::from(run["report_file"].as_str().unwrap());
+    assert!(
+        file.starts_with(home.path().join("reports/models")),
+        "{}",
+        file.display()
+    );
+    let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(stored["model_id"], run["model_id"]);
+    assert_eq!(stored["report"], run["report"]);
+    let table = std::fs::read_to_string(file.with_extension("txt")).unwrap();
+    assert!(
+        table.contains("pinball q50") && table.contains(status),
+        "{table}"
+    );
+
     let out = cst_in(home.path(), &["models", "--json"]);
     let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed[0]["id"], run["model_id"]);

@@ -36,6 +36,10 @@ impl Home {
     pub fn blobs_dir(&self) -> PathBuf {
         self.data_dir().join("blobs")
     }
+    /// Reports for people: per training run (`models/`), daily (`daily/`).
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
     pub fn run_dir(&self) -> PathBuf {
         self.root.join("run")
     }
@@ -59,7 +63,7 @@ impl Home {
         self.logs_dir(name).join(format!("{name}.log"))
     }
     pub fn daily_reports_dir(&self) -> PathBuf {
-        self.root.join("reports").join("daily")
+        self.reports_dir().join("daily")
     }
     /// The optional user configuration file, read when `--config` is not given.
     pub fn config_file(&self) -> PathBuf {

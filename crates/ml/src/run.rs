@@ -156,3 +156,34 @@ pub fn predict_latest(
     }
     Ok(out)
 }
+
+/// Writes a training run's evaluation report for people: `<dir>/<model id>.json` (the report
+/// and the registry's decision) and `<dir>/<model id>.txt` (the readable table), each
+/// atomically. Returns the two paths.
+pub fn write_report(
+    dir: &std::path::Path,
+    report: &EvalReport,
+    reg: &Registered,
+) -> Result<(std::path::PathBuf, std::path::PathBuf), MlError> {
+    let json = serde_json::json!({
+        "model_id": reg.id,
+        "status": reg.status.as_str(),
+        "reason": reg.reason,
+        "report": report,
+    });
+    let text = format!(
+        "{}  model {}: {} ({})\n",
+        report.render(),
+        reg.id,
+        reg.status.as_str(),
+        reg.reason
+    );
+    let (j, t) = (
+        dir.join(format!("{}.json", reg.id)),
+        dir.join(format!("{}.txt", reg.id)),
+    );
+    let bytes = serde_json::to_vec_pretty(&json).map_err(|e| MlError::Bundle(e.to_string()))?;
+    cst_store::write_atomic(&j, &bytes)?;
+    cst_store::write_atomic(&t, text.as_bytes())?;
+    Ok((j, t))
+}

@@ -42,6 +42,27 @@ impl fmt::Display for BlobId {
     }
 }
 
+/// Writes `bytes` to `path` so a crash leaves the whole file or none: a temp file beside
+/// it, fsync, rename, fsync of the directory. Creates the directory. Reports (daily, per
+/// training run) are written the same way.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut file = File::create(&tmp).map_err(io(&tmp))?;
+    file.write_all(bytes).map_err(io(&tmp))?;
+    file.sync_all().map_err(io(&tmp))?;
+    drop(file);
+    fs::rename(&tmp, path).map_err(io(path))?;
+    File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(&dir))?;
+    Ok(())
+}
+
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     dir: PathBuf,
@@ -71,17 +92,7 @@ impl BlobStore {
         if path.exists() {
             return Ok(id);
         }
-        let dir = path.parent().unwrap_or(&self.dir).to_path_buf();
-        fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let tmp = dir.join(format!(".{}.tmp-{}", id.0, std::process::id()));
-        let mut file = File::create(&tmp).map_err(io(&tmp))?;
-        file.write_all(bytes).map_err(io(&tmp))?;
-        file.sync_all().map_err(io(&tmp))?;
-        drop(file);
-        fs::rename(&tmp, &path).map_err(io(&path))?;
-        File::open(&dir)
-            .and_then(|d| d.sync_all())
-            .map_err(io(&dir))?;
+        write_atomic(&path, bytes)?;
         Ok(id)
     }
 

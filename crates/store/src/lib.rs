@@ -32,7 +32,7 @@ pub mod rewind;
 pub mod trades;
 
 pub use backfill::BackfillCursor;
-pub use blobs::{BlobId, BlobStore};
+pub use blobs::{BlobId, BlobStore, write_atomic};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;

@@ -9,7 +9,7 @@ use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
 use cst_features::BuildContext;
-use cst_ml::run::{data_now, train_horizon};
+use cst_ml::run::{data_now, train_horizon, write_report};
 use cst_store::{BlobStore, Store};
 
 #[derive(Debug, clap::Args)]
@@ -58,10 +58,14 @@ fn train(home: &Home, config: Option<&Path>, args: TrainArgs) -> Result<ExitCode
     for h in horizons {
         match train_horizon(&mut store, &blobs, &ctx, &config.ml, h, now) {
             Ok((report, reg)) => {
+                let (json_path, _) =
+                    write_report(&home.reports_dir().join("models"), &report, &reg)
+                        .map_err(|e| e.to_string())?;
                 if args.json {
                     json.push(serde_json::json!({
                         "horizon_h": h, "model_id": reg.id, "status": reg.status.as_str(),
                         "reason": reg.reason, "report": report,
+                        "report_file": json_path,
                     }));
                 } else {
                     print!("{}", report.render());
