@@ -154,3 +154,58 @@ fn an_active_model_is_served_on_every_new_row_and_a_new_one_without_a_restart() 
     let out = inst.cst(&["run-now", "ml"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains(&b.id));
 }
+
+#[test]
+fn crossing_midnight_of_the_data_clock_retrains_every_horizon_without_stopping_inference() {
+    // 10 replayed hours per second: the replay crosses 2022-02-02 00:00 within seconds.
+    let exchange = ReplayExchange::start(
+        "binance-2021-2022",
+        &["BTC-USDT", "ETH-USDT"],
+        "2022-02-01",
+        36_000,
+    );
+    // The collector's 720 h of history is enough for the 1 h and 24 h horizons with two
+    // folds; the 168 h and 720 h ones must fail with a reason, not pretend.
+    let config = format!(
+        "{}{TECHNICAL_ONLY}[ml]\nfolds = 2\nnum_iterations = 30\nmin_data_in_leaf = 50\n",
+        exchange.collector_config()
+    );
+    let inst = Instance::start(&config);
+    let report = inst.wait_for(
+        "a scheduled training run reported on every horizon",
+        Duration::from_secs(120),
+        |r| {
+            counter(r, "ml", "trainings_started").is_some_and(|n| n >= 1)
+                && counter(r, "ml", "horizons_trained").unwrap_or(0)
+                    + counter(r, "ml", "horizons_failed").unwrap_or(0)
+                    >= 4
+        },
+    );
+    assert!(
+        counter(&report, "ml", "horizons_trained").unwrap() >= 1,
+        "{report:#?}"
+    );
+    assert!(
+        counter(&report, "ml", "horizons_failed").unwrap() >= 1,
+        "{report:#?}"
+    );
+    assert_eq!(counter(&report, "ml", "errors"), Some(0));
+    // Each trained horizon left its report; the registry holds its model and decision.
+    let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
+    let models = store.models(None).unwrap();
+    assert!(!models.is_empty());
+    for m in &models {
+        assert!(
+            inst.path()
+                .join(format!("reports/models/{}.json", m.id))
+                .exists(),
+            "{}",
+            m.id
+        );
+    }
+    let log = std::fs::read_to_string(inst.path().join("logs/ml/ml.log")).unwrap_or_default();
+    assert!(
+        log.contains("scheduled training failed") && log.contains("fewer folds or more history"),
+        "the failed horizons say why:\n{log}"
+    );
+}

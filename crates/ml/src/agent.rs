@@ -6,7 +6,12 @@
 //! No active model, no prediction: a horizon without one is counted and named in the log
 //! and in `cst run-now ml`, never filled with a number. The registry is checked on every
 //! row, so a model activated by `cst train` (or a rollback) is served from the next row on
-//! without a restart. Training on a schedule is not built yet.
+//! without a restart.
+//!
+//! Retraining: when the data's clock (the decision time of the rows it receives — the
+//! exchange's time in a replay) crosses 00:00 UTC, every horizon is retrained on a worker
+//! thread, as `cst train` does it, while inference goes on; models it activates are served
+//! from the next row. The drift trigger is not built yet.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +21,19 @@ use cst_features::{BuildContext, Built, FeatureBuilder};
 use cst_protocol::bus::{Counter, Event};
 use cst_store::{BlobStore, Store, StoredPrediction};
 
-use crate::{MlError, predict::Predictor, registry::load_active, runtime};
+use crate::{
+    MlError,
+    predict::Predictor,
+    registry::load_active,
+    run::{train_horizon, write_report},
+    runtime,
+};
+
+const DAY: i64 = 86_400;
+
+/// One horizon's outcome in a scheduled training run: what the registry decided, or why it
+/// could not train.
+type Outcome = (u32, Result<String, String>);
 
 #[derive(Debug, Default)]
 pub struct MlAgent {
@@ -26,6 +43,12 @@ pub struct MlAgent {
     rows_missing: u64,
     skipped_no_model: u64,
     errors: u64,
+    /// UTC day of the newest row seen; crossing into the next one starts a training run.
+    day: Option<i64>,
+    training: Option<std::thread::JoinHandle<Vec<Outcome>>>,
+    trainings_started: u64,
+    horizons_trained: u64,
+    horizons_failed: u64,
 }
 
 #[derive(Debug)]
@@ -35,6 +58,8 @@ struct State {
     ctx: BuildContext,
     horizons: Vec<u32>,
     onnxruntime: std::path::PathBuf,
+    home: cst_config::Home,
+    ml: cst_config::MlConfig,
 }
 
 impl MlAgent {
@@ -85,6 +110,84 @@ impl MlAgent {
             ));
         }
         Ok(msg)
+    }
+
+    /// Collects a finished training run, and starts one when the data crosses midnight UTC.
+    fn schedule(&mut self, t: i64) {
+        if self.training.as_ref().is_some_and(|h| h.is_finished())
+            && let Some(handle) = self.training.take()
+        {
+            match handle.join() {
+                Ok(outcomes) => {
+                    for (h, outcome) in outcomes {
+                        match outcome {
+                            Ok(msg) => {
+                                self.horizons_trained += 1;
+                                tracing::info!(horizon_h = h, "{msg}");
+                            }
+                            Err(e) => {
+                                self.horizons_failed += 1;
+                                tracing::warn!(
+                                    horizon_h = h,
+                                    error = e,
+                                    "scheduled training failed"
+                                );
+                            }
+                        }
+                    }
+                }
+                Err(_) => {
+                    self.errors += 1;
+                    tracing::error!("the training thread panicked");
+                }
+            }
+        }
+        let day = t.div_euclid(DAY);
+        let crossed = self.day.is_some_and(|d| day > d);
+        self.day = Some(self.day.map_or(day, |d| d.max(day)));
+        let Some(s) = &self.state else {
+            return;
+        };
+        if !crossed || self.training.is_some() {
+            return;
+        }
+        let (db, blobs, reports) = (
+            s.home.db_path(),
+            s.blobs.clone(),
+            s.home.reports_dir().join("models"),
+        );
+        let (ctx, ml, now) = (s.ctx.clone(), s.ml.clone(), day * DAY);
+        self.trainings_started += 1;
+        tracing::info!(now, "daily retraining started");
+        self.training = Some(std::thread::spawn(move || {
+            let mut store = match Store::open(&db) {
+                Ok(store) => store,
+                Err(e) => {
+                    return ml
+                        .horizons_h
+                        .iter()
+                        .map(|&h| (h, Err(e.to_string())))
+                        .collect();
+                }
+            };
+            ml.horizons_h
+                .iter()
+                .map(|&h| {
+                    let outcome = train_horizon(&mut store, &blobs, &ctx, &ml, h, now)
+                        .and_then(|(report, reg)| {
+                            write_report(&reports, &report, &reg)?;
+                            Ok(format!(
+                                "model {}: {} ({})",
+                                reg.id,
+                                reg.status.as_str(),
+                                reg.reason
+                            ))
+                        })
+                        .map_err(|e| e.to_string());
+                    (h, outcome)
+                })
+                .collect()
+        }));
     }
 
     fn predict(&mut self, pair: &str, t: i64) -> Result<u64, MlError> {
@@ -144,6 +247,8 @@ impl Agent for MlAgent {
             ctx,
             horizons: config.ml.horizons_h.clone(),
             onnxruntime: config.ml.onnxruntime.clone(),
+            home: env.home.clone(),
+            ml: config.ml.clone(),
         });
         match self.sync_models() {
             Ok(msg) => tracing::info!("{msg}"),
@@ -156,6 +261,7 @@ impl Agent for MlAgent {
     }
 
     async fn on_event(&mut self, event: Event, bus: &Publisher) {
+        self.schedule(event.version as i64);
         if let Err(e) = self.sync_models() {
             self.errors += 1;
             tracing::error!(error = %e, "cannot load the active models: no predictions");
@@ -201,6 +307,9 @@ impl Agent for MlAgent {
             ("rows_missing", self.rows_missing),
             ("skipped_no_model", self.skipped_no_model),
             ("errors", self.errors),
+            ("trainings_started", self.trainings_started),
+            ("horizons_trained", self.horizons_trained),
+            ("horizons_failed", self.horizons_failed),
         ]
         .into_iter()
         .map(|(name, value)| Counter {
