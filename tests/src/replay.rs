@@ -72,3 +72,22 @@ impl ReplayExchange {
         )
     }
 }
+
+/// Imports recorded candle files `pairs` (file stems such as `BTC-USDT`) of the recording
+/// `dir` (under ohlcv-1h) into `home` with `cst import csv`, linked in place (never copied).
+pub fn import_recorded(home: &std::path::Path, dir: &str, pairs: &[&str]) {
+    let files = tempfile::tempdir().unwrap();
+    for p in pairs {
+        std::os::unix::fs::symlink(
+            shared(&format!("ohlcv-1h/{dir}/{p}.csv")),
+            files.path().join(format!("{p}.csv")),
+        )
+        .unwrap();
+    }
+    let out = crate::cst_in(home, &["import", "csv", files.path().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

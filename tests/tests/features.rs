@@ -1,27 +1,12 @@
 //! `cst features`: one row read from the store with its FeatureSet version, or, when a
 //! required group is missing, no row and the reason; works without a running supervisor.
 
-use cst_tests::{cst_in, replay::shared};
+use cst_tests::{cst_in, replay::import_recorded};
 
 #[test]
 fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
     let home = tempfile::tempdir().unwrap();
-    let files = tempfile::tempdir().unwrap();
-    // The real file, linked in place (never copied).
-    std::os::unix::fs::symlink(
-        shared("ohlcv-1h/binance-2024/BTC-USDT.csv"),
-        files.path().join("BTC-USDT.csv"),
-    )
-    .unwrap();
-    let out = cst_in(
-        home.path(),
-        &["import", "csv", files.path().to_str().unwrap()],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_recorded(home.path(), "binance-2024", &["BTC-USDT"]);
 
     // A candle-only deployment: its FeatureSet is the technical group alone, and says so.
     std::fs::write(

@@ -2,28 +2,12 @@
 //! supervisor: training reports against baselines and the registry's decision; with no
 //! active model there are no predictions, only the reason.
 
-use cst_tests::{cst_in, replay::shared};
+use cst_tests::{cst_in, replay::import_recorded};
 
 #[test]
 fn training_is_reported_and_registered_and_no_active_model_means_no_predictions() {
     let home = tempfile::tempdir().unwrap();
-    let files = tempfile::tempdir().unwrap();
-    for p in ["BTC-USDT", "ETH-USDT"] {
-        std::os::unix::fs::symlink(
-            shared(&format!("ohlcv-1h/binance-2024/{p}.csv")),
-            files.path().join(format!("{p}.csv")),
-        )
-        .unwrap();
-    }
-    let out = cst_in(
-        home.path(),
-        &["import", "csv", files.path().to_str().unwrap()],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    import_recorded(home.path(), "binance-2024", &["BTC-USDT", "ETH-USDT"]);
     std::fs::write(
         home.path().join("config.toml"),
         "[collector]\nexchange = \"binance\"\n[features]\ngroups = [\"technical\"]\n\
