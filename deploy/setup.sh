@@ -23,7 +23,9 @@ if ((${#need_apt[@]})); then
 fi
 
 # Python: TA-Lib (the C library in its PyPI wheel) for the technical benchmark's side-by-side
-# run and for regenerating the indicator parity fixtures (../shared/bench/talib_reference.py).
+# run and for regenerating the indicator parity fixtures (../shared/bench/talib_reference.py);
+# scikit-learn for the steady-state cycle benchmark's side-by-side run
+# (../shared/bench/reference_pipeline.py) and the calibration fixtures.
 python3 -m pip --version >/dev/null 2>&1 || need_py=1
 if [ -n "${need_py:-}" ]; then
     sudo=""
@@ -31,10 +33,10 @@ if [ -n "${need_py:-}" ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
 fi
-if ! python3 -c 'import talib, pandas, numpy' >/dev/null 2>&1; then
-    echo "setup: installing Python packages: TA-Lib pandas numpy"
-    python3 -m pip install --quiet TA-Lib pandas numpy 2>/dev/null \
-        || python3 -m pip install --quiet --break-system-packages TA-Lib pandas numpy
+if ! python3 -c 'import talib, pandas, numpy, sklearn' >/dev/null 2>&1; then
+    echo "setup: installing Python packages: TA-Lib pandas numpy scikit-learn"
+    python3 -m pip install --quiet TA-Lib pandas numpy scikit-learn 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages TA-Lib pandas numpy scikit-learn
 fi
 
 # Pinned wheels, unpacked where .cargo/config.toml points CMAKE and ORT_DYLIB_PATH:

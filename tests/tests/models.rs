@@ -31,6 +31,30 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a configured horizon"));
 
+    // A user-supplied model is refused with the reason: not ONNX, another horizon, a
+    // cut-off that is no date (the library's tests cover accepting one).
+    let garbage = home.path().join("model.onnx");
+    std::fs::write(&garbage, b"\x00 not a protobuf").unwrap();
+    let import = |horizon: &str, until: &str| {
+        let args = [
+            "models",
+            "import",
+            "--horizon",
+            horizon,
+            "--trained-until",
+            until,
+        ];
+        let mut args: Vec<&str> = args.to_vec();
+        args.push(garbage.to_str().unwrap());
+        let out = cst_in(home.path(), &args);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = import("24", "2024-03-01");
+    assert!(e.contains("model.onnx is not an ONNX model"), "{e}");
+    assert!(import("5", "2024-03-01").contains("not a configured horizon"));
+    assert!(import("24", "last spring").contains("--trained-until"));
+
     let out = cst_in(home.path(), &["train", "--json"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -28,6 +28,13 @@ pub trait Agent {
         async {}
     }
 
+    /// Called after every heartbeat (`[supervisor] heartbeat_interval_ms`): for work that
+    /// gathers the events of one burst and handles them together, as the ml agent predicts
+    /// one hour of every pair in one batch.
+    fn tick(&mut self, _bus: &Publisher) -> impl Future<Output = ()> {
+        async {}
+    }
+
     /// `cst run-now AGENT`: do the periodic work now. Returns what was done.
     fn run_now(&mut self, _bus: &Publisher) -> impl Future<Output = String> {
         async { "this agent has no periodic work".to_string() }

@@ -69,6 +69,7 @@ pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeErro
                 counts.heartbeats += 1;
                 let counters = heartbeat_counters(&counts, &publisher, &agent);
                 publisher.send(AgentFrame::Heartbeat(Heartbeat { seq: counts.heartbeats, counters }))?;
+                agent.tick(&publisher).await;
             }
             frame = reader.next() => match frame.transpose()? {
                 None => return Err(RuntimeError::SupervisorGone),

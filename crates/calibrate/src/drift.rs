@@ -73,54 +73,88 @@ pub fn psi(reference: &[f64], current: &[f64]) -> Result<Psi, CalibError> {
 
 /// PSI with explicit bins and smoothing.
 pub fn psi_with(reference: &[f64], current: &[f64], cfg: &PsiConfig) -> Result<Psi, CalibError> {
-    if cfg.bins < 2 {
-        return Err(CalibError::BadParameter {
-            name: "bins",
-            value: cfg.bins as f64,
-            want: "at least 2 bins",
-        });
-    }
-    if !(cfg.epsilon > 0.0 && cfg.epsilon < 1.0 / cfg.bins as f64) {
-        return Err(CalibError::BadParameter {
-            name: "epsilon",
-            value: cfg.epsilon,
-            want: "a small positive share, below 1 / bins",
-        });
-    }
-    check::non_empty("reference", reference.len())?;
-    check::non_empty("current", current.len())?;
-    check::finite("reference", reference)?;
-    check::finite("current", current)?;
-    if reference.len() < cfg.bins {
-        return Err(CalibError::BadParameter {
-            name: "reference length",
-            value: reference.len() as f64,
-            want: "at least one reference value per bin",
-        });
-    }
-    let mut sorted = reference.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let cuts: Vec<f64> = (1..cfg.bins)
-        .map(|i| linear_quantile(&sorted, i as f64 / cfg.bins as f64))
-        .collect();
-    let shares = |xs: &[f64]| {
-        let mut counts = vec![0usize; cfg.bins];
-        for &x in xs {
-            counts[cuts.partition_point(|&c| c < x)] += 1;
+    PsiReference::fit(reference, cfg)?.psi(current)
+}
+
+/// A reference sample reduced to what PSI needs — its cut points and bin shares — so a
+/// model can carry the distribution it was trained on (a few numbers per feature, not the
+/// training rows) and be compared with what it is served later.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PsiReference {
+    /// The bins − 1 interior cut points.
+    pub cuts: Vec<f64>,
+    pub share: Vec<f64>,
+    pub epsilon: f64,
+}
+
+impl PsiReference {
+    pub fn fit(reference: &[f64], cfg: &PsiConfig) -> Result<PsiReference, CalibError> {
+        if cfg.bins < 2 {
+            return Err(CalibError::BadParameter {
+                name: "bins",
+                value: cfg.bins as f64,
+                want: "at least 2 bins",
+            });
         }
-        counts
+        if !(cfg.epsilon > 0.0 && cfg.epsilon < 1.0 / cfg.bins as f64) {
+            return Err(CalibError::BadParameter {
+                name: "epsilon",
+                value: cfg.epsilon,
+                want: "a small positive share, below 1 / bins",
+            });
+        }
+        check::non_empty("reference", reference.len())?;
+        check::finite("reference", reference)?;
+        if reference.len() < cfg.bins {
+            return Err(CalibError::BadParameter {
+                name: "reference length",
+                value: reference.len() as f64,
+                want: "at least one reference value per bin",
+            });
+        }
+        let mut sorted = reference.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let cuts: Vec<f64> = (1..cfg.bins)
+            .map(|i| linear_quantile(&sorted, i as f64 / cfg.bins as f64))
+            .collect();
+        let share = shares(&cuts, reference, cfg.epsilon);
+        Ok(PsiReference {
+            cuts,
+            share,
+            epsilon: cfg.epsilon,
+        })
+    }
+
+    /// PSI of `current` against this reference.
+    pub fn psi(&self, current: &[f64]) -> Result<Psi, CalibError> {
+        check::non_empty("current", current.len())?;
+        check::finite("current", current)?;
+        let c = shares(&self.cuts, current, self.epsilon);
+        let value = self
+            .share
             .iter()
-            .map(|&c| (c as f64 / xs.len() as f64).max(cfg.epsilon))
-            .collect::<Vec<f64>>()
-    };
-    let (r, c) = (shares(reference), shares(current));
-    let value = r.iter().zip(&c).map(|(r, c)| (c - r) * (c / r).ln()).sum();
-    Ok(Psi {
-        value,
-        cuts,
-        reference_share: r,
-        current_share: c,
-    })
+            .zip(&c)
+            .map(|(r, c)| (c - r) * (c / r).ln())
+            .sum();
+        Ok(Psi {
+            value,
+            cuts: self.cuts.clone(),
+            reference_share: self.share.clone(),
+            current_share: c,
+        })
+    }
+}
+
+/// Share of `xs` in each bin `(cuts[i−1], cuts[i]]`, an empty bin counted as `epsilon`.
+fn shares(cuts: &[f64], xs: &[f64], epsilon: f64) -> Vec<f64> {
+    let mut counts = vec![0usize; cuts.len() + 1];
+    for &x in xs {
+        counts[cuts.partition_point(|&c| c < x)] += 1;
+    }
+    counts
+        .iter()
+        .map(|&c| (c as f64 / xs.len() as f64).max(epsilon))
+        .collect()
 }
 
 /// numpy's default quantile: linear between order statistics at position q × (n − 1),

@@ -37,7 +37,9 @@ pub mod stacker;
 pub use barrier::{Bar, BarrierOutcome, Barriers, Touch, triple_barrier};
 pub use baseline::{BASE_AUC, BinaryBaseline, zero_return_mae, zero_return_pinball};
 pub use conformal::Cqr;
-pub use drift::{DriftLevel, PSI_MODERATE, PSI_SIGNIFICANT, Psi, PsiConfig, psi, psi_with};
+pub use drift::{
+    DriftLevel, PSI_MODERATE, PSI_SIGNIFICANT, Psi, PsiConfig, PsiReference, psi, psi_with,
+};
 pub use error::CalibError;
 pub use isotonic::Isotonic;
 pub use link::{LOGISTIC_NORMAL_SCALE, logistic, quantile_to_p_up};

@@ -20,6 +20,11 @@ pub struct RawMl {
     pub num_leaves: u32,
     pub min_data_in_leaf: u32,
     pub threads: u32,
+    pub drift_psi: f64,
+    pub drift_ece: f64,
+    pub drift_window_h: u32,
+    pub drift_min_rows: u32,
+    pub drift_min_resolved: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +43,16 @@ pub struct MlConfig {
     pub num_leaves: u32,
     pub min_data_in_leaf: u32,
     pub threads: u32,
+    /// Retrain a horizon early when the median PSI of its features (served rows against
+    /// its training rows) exceeds this.
+    pub drift_psi: f64,
+    /// ... or when the ECE of its resolved predictions exceeds its evaluated ECE by this.
+    pub drift_ece: f64,
+    /// Hours of served rows (and of resolved predictions) the drift checks read.
+    pub drift_window_h: u32,
+    /// Fewest served rows / resolved predictions a check needs to say anything.
+    pub drift_min_rows: usize,
+    pub drift_min_resolved: usize,
 }
 
 /// The longest horizon: 30 days.
@@ -96,6 +111,22 @@ pub fn ml(r: &RawMl, check: &mut impl FnMut(bool, String)) -> MlConfig {
             r.learning_rate
         ),
     );
+    check(
+        r.drift_psi.is_finite() && r.drift_psi > 0.0,
+        format!(
+            "ml.drift_psi must be positive (0.25 is the usual 'significant'), got {}",
+            r.drift_psi
+        ),
+    );
+    check(
+        r.drift_ece.is_finite() && r.drift_ece > 0.0 && r.drift_ece < 1.0,
+        format!("ml.drift_ece must be in (0, 1), got {}", r.drift_ece),
+    );
+    check(
+        r.drift_window_h >= 1 && r.drift_min_rows >= 10 && r.drift_min_resolved >= 10,
+        "ml.drift_window_h must be at least 1, drift_min_rows and drift_min_resolved at least 10"
+            .into(),
+    );
     MlConfig {
         onnxruntime: PathBuf::from(&r.onnxruntime),
         horizons_h: r.horizons_h.clone(),
@@ -109,6 +140,11 @@ pub fn ml(r: &RawMl, check: &mut impl FnMut(bool, String)) -> MlConfig {
         num_leaves: r.num_leaves,
         min_data_in_leaf: r.min_data_in_leaf,
         threads: r.threads,
+        drift_psi: r.drift_psi,
+        drift_ece: r.drift_ece,
+        drift_window_h: r.drift_window_h,
+        drift_min_rows: r.drift_min_rows as usize,
+        drift_min_resolved: r.drift_min_resolved as usize,
     }
 }
 
@@ -130,6 +166,11 @@ mod tests {
             num_leaves: 15,
             min_data_in_leaf: 200,
             threads: 2,
+            drift_psi: 0.25,
+            drift_ece: 0.05,
+            drift_window_h: 72,
+            drift_min_rows: 500,
+            drift_min_resolved: 200,
         }
     }
 

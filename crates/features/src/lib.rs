@@ -18,7 +18,7 @@ pub mod group;
 pub mod row;
 pub mod set;
 
-pub use build::{BuildContext, FeatureBuilder};
+pub use build::{BuildContext, FeatureBuilder, LiveBuilder};
 pub use error::FeatureError;
 pub use group::{BOOK_FEATURES, Group, MAY_BE_UNDEFINED, SENTIMENT_FEATURES, WHALE_FEATURES};
 pub use row::{Built, FeatureRow, Missing};

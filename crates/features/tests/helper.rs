@@ -111,9 +111,19 @@ pub fn store(path: &std::path::Path) -> Store {
     let mut s = Store::open(path).unwrap();
     let key = CandleKey::new(EXCHANGE, "BTC/USDT", Timeframe::H1);
     s.insert_candles(&key, &btc_candles(), "test").unwrap();
+    insert_news(&mut s);
+    let trades = eth_btc_trades();
+    let last = trades.last().unwrap().time_ns;
+    s.insert_trades(EXCHANGE, "ETH/XBT", &trades, last).unwrap();
+    s.mark_trades_checked(EXCHANGE, "ETH/XBT", last + 1)
+        .unwrap();
+    s
+}
+
+/// The window's news, with the recording's span marked complete.
+pub fn insert_news(s: &mut Store) {
     let news = news();
     s.insert_news(&news).unwrap();
-    // The recording is complete over its own span.
     s.extend_news_coverage(
         "replay:cryptonews",
         news.first().unwrap().published,
@@ -121,12 +131,6 @@ pub fn store(path: &std::path::Path) -> Store {
         0,
     )
     .unwrap();
-    let trades = eth_btc_trades();
-    let last = trades.last().unwrap().time_ns;
-    s.insert_trades(EXCHANGE, "ETH/XBT", &trades, last).unwrap();
-    s.mark_trades_checked(EXCHANGE, "ETH/XBT", last + 1)
-        .unwrap();
-    s
 }
 
 pub fn sentiment_config() -> SentimentConfig {

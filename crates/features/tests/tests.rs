@@ -2,5 +2,6 @@
 //! row ever looks past its time.
 
 mod helper;
+mod live;
 mod look_ahead;
 mod rows;

@@ -5,10 +5,10 @@
 use cst_calibrate::{Cqr, Isotonic, Stacker};
 use serde::{Deserialize, Serialize};
 
-use crate::MlError;
+use crate::{MlError, drift::FeatureReference};
 
 /// Bumped when the bundle layout changes; an older bundle is refused, never misread.
-pub const BUNDLE_FORMAT: u32 = 1;
+pub const BUNDLE_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelBundle {
@@ -25,6 +25,8 @@ pub struct ModelBundle {
     pub round_trip_cost: f64,
     /// ONNX models: P(up) classifier and the q10 / q50 / q90 regressors.
     pub classifier: Vec<u8>,
+    /// Where the classifier came from: the service's LightGBM, or a user-supplied model.
+    pub classifier_origin: String,
     pub q10: Vec<u8>,
     pub q50: Vec<u8>,
     pub q90: Vec<u8>,
@@ -39,6 +41,10 @@ pub struct ModelBundle {
     pub quality: Stacker,
     /// Take-profit and stop-loss distance (log return) the quality model was labelled with.
     pub barrier: f64,
+    /// Each feature's training distribution, for the drift check.
+    pub reference: Vec<FeatureReference>,
+    /// Expected calibration error of P(up) on the evaluation fold, for the drift check.
+    pub eval_ece: f64,
 }
 
 impl ModelBundle {

@@ -13,12 +13,14 @@
 use cst_calibrate::{Cqr, Isotonic, Stacker, brier, interval_coverage, quantile_to_p_up};
 
 use crate::{
-    MlError, Objective, TrainParams,
+    MlError, Objective, OnnxModel, TrainParams,
     bundle::{BUNDLE_FORMAT, ModelBundle},
     checks::check,
     cv::purged_walk_forward,
     dataset::Dataset,
+    drift::references,
     export::to_onnx,
+    external::External,
     report::{EvalReport, evaluate},
     train::train,
 };
@@ -136,6 +138,18 @@ const QUANTILES: [f64; 3] = [0.1, 0.5, 0.9];
 
 /// Out-of-fold predictions over purged walk-forward folds.
 pub fn out_of_fold(ds: &Dataset, cfg: &FitConfig) -> Result<Oof, MlError> {
+    out_of_fold_with(ds, cfg, None)
+}
+
+/// As [`out_of_fold`]; with `external` (a user-supplied classifier and the end of its
+/// training data), its scores stand in for the LightGBM classifier's, and folds with any
+/// test row from before that end are left out: a model is never calibrated or evaluated
+/// on rows it may have seen.
+pub fn out_of_fold_with(
+    ds: &Dataset,
+    cfg: &FitConfig,
+    mut external: Option<(&mut OnnxModel, i64)>,
+) -> Result<Oof, MlError> {
     let h = i64::from(ds.horizon_h) * 3600;
     let t: Vec<i64> = ds.samples.iter().map(|s| s.t).collect();
     let end: Vec<i64> = ds.samples.iter().map(|s| s.target_end).collect();
@@ -146,21 +160,37 @@ pub fn out_of_fold(ds: &Dataset, cfg: &FitConfig) -> Result<Oof, MlError> {
         if fold.test.is_empty() {
             continue;
         }
+        if let Some((_, until)) = &external
+            && fold
+                .test
+                .iter()
+                .any(|&i| ds.samples[i].feature_time < *until)
+        {
+            tracing::info!(
+                fold = k,
+                "fold left out: the user model may have seen its rows"
+            );
+            continue;
+        }
         let x = ds.rows_of(&fold.train);
         let test = ds.rows_of(&fold.test);
-        let clf = train(
-            &x,
-            &labels_up(ds, &fold.train),
-            n,
-            Objective::Binary,
-            &cfg.params,
-        )?;
+        let raw_p = match &mut external {
+            Some((model, _)) => model.predict(&test)?,
+            None => train(
+                &x,
+                &labels_up(ds, &fold.train),
+                n,
+                Objective::Binary,
+                &cfg.params,
+            )?
+            .predict(&test)?,
+        };
         let y = targets(ds, &fold.train);
         let mut q = Vec::with_capacity(3);
         for alpha in QUANTILES {
             q.push(train(&x, &y, n, Objective::Quantile(alpha), &cfg.params)?.predict(&test)?);
         }
-        oof.raw_p.extend(clf.predict(&test)?);
+        oof.raw_p.extend(raw_p);
         oof.q10.extend(&q[0]);
         oof.q50.extend(&q[1]);
         oof.q90.extend(&q[2]);
@@ -179,7 +209,22 @@ pub fn fit_horizon(
     now: i64,
     barrier_hits: &dyn Fn(f64) -> Result<Vec<bool>, MlError>,
 ) -> Result<Fitted, MlError> {
+    fit_horizon_with(ds, cfg, now, barrier_hits, None)
+}
+
+/// As [`fit_horizon`], with a user-supplied classifier in place of LightGBM's when
+/// `external` is given (see [`crate::external`]). Needs ONNX Runtime ([`crate::runtime::init`]).
+pub fn fit_horizon_with(
+    ds: &Dataset,
+    cfg: &FitConfig,
+    now: i64,
+    barrier_hits: &dyn Fn(f64) -> Result<Vec<bool>, MlError>,
+    external: Option<&External>,
+) -> Result<Fitted, MlError> {
     check(ds, now)?;
+    let mut user_model = external
+        .map(|e| OnnxModel::load(&e.onnx, ds.n_features()).map(|m| (m, e.trained_until)))
+        .transpose()?;
     let all: Vec<usize> = (0..ds.len()).collect();
     let y_all: Vec<f64> = ds.samples.iter().map(|s| s.target).collect();
     let mean = y_all.iter().sum::<f64>() / y_all.len() as f64;
@@ -193,14 +238,21 @@ pub fn fit_horizon(
     let barrier = cfg.barrier_sigmas * sigma;
     let hits = barrier_hits(barrier)?;
 
-    let oof = out_of_fold(ds, cfg)?;
+    let oof = out_of_fold_with(ds, cfg, user_model.as_mut().map(|(m, u)| (m, *u)))?;
     let last = oof.fold.iter().copied().max().unwrap_or(0);
     let (cal, eval): (Vec<usize>, Vec<usize>) =
         (0..oof.idx.len()).partition(|&j| oof.fold[j] < last);
     if cal.is_empty() || eval.is_empty() {
-        return Err(MlError::Check(
-            "too little history for separate calibration and evaluation folds".into(),
-        ));
+        return Err(MlError::Check(match external {
+            Some(e) => format!(
+                "{} was trained on data until {}: fewer than two walk-forward folds of this \
+                 window start after that, so it cannot be calibrated and evaluated on rows it \
+                 never saw — use a model trained on older data, or wait for more history",
+                e.name,
+                crate::report::utc(e.trained_until)
+            ),
+            None => "too little history for separate calibration and evaluation folds".into(),
+        }));
     }
     let pick = |v: &[f64], js: &[usize]| js.iter().map(|&j| v[j]).collect::<Vec<f64>>();
     let up = |js: &[usize]| {
@@ -285,7 +337,15 @@ pub fn fit_horizon(
                 &y_of(&eval),
             )
             .ok(),
-            brier_raw: brier(&pick(&oof.raw_p, &eval), &up(&eval))?,
+            // A user model's score need not be a probability (calibration makes it one).
+            brier_raw: {
+                let raw = pick(&oof.raw_p, &eval);
+                raw.iter()
+                    .all(|p| (0.0..=1.0).contains(p))
+                    .then(|| brier(&raw, &up(&eval)))
+                    .transpose()?
+            },
+            classifier: classifier_origin(external),
         },
     )?;
 
@@ -298,7 +358,13 @@ pub fn fit_horizon(
             ds.horizon_h, ds.version
         )
     };
-    let clf = train(&x, &labels_up(ds, &all), n, Objective::Binary, &cfg.params)?;
+    let classifier = match external {
+        Some(e) => e.onnx.clone(),
+        None => {
+            let clf = train(&x, &labels_up(ds, &all), n, Objective::Binary, &cfg.params)?;
+            to_onnx(&clf.model, &doc("P(up) classifier"))?
+        }
+    };
     let y = targets(ds, &all);
     let mut q = Vec::with_capacity(3);
     for alpha in QUANTILES {
@@ -317,7 +383,8 @@ pub fn fit_horizon(
         train_to: ds.samples.last().map_or(0, |s| s.t),
         sigma,
         round_trip_cost: ds.round_trip_cost,
-        classifier: to_onnx(&clf.model, &doc("P(up) classifier"))?,
+        classifier,
+        classifier_origin: classifier_origin(external),
         q10: q[0].clone(),
         q50: q[1].clone(),
         q90: q[2].clone(),
@@ -326,8 +393,22 @@ pub fn fit_horizon(
         stacker,
         quality,
         barrier,
+        reference: references(ds)?,
+        eval_ece: report.ece,
     };
     Ok(Fitted { bundle, report })
+}
+
+/// Where a horizon's classifier came from, for the registry and the report.
+fn classifier_origin(external: Option<&External>) -> String {
+    match external {
+        Some(e) => format!(
+            "user-supplied ONNX model {}, trained until {}",
+            e.name,
+            crate::report::utc(e.trained_until)
+        ),
+        None => "LightGBM, trained by the service".to_string(),
+    }
 }
 
 /// What [`evaluate`] scores: evaluation-fold predictions and outcomes.
@@ -350,5 +431,8 @@ pub struct EvalInputs {
     pub stacker_weights: Vec<f64>,
     pub stacker_intercept: f64,
     pub raw_interval: Option<cst_calibrate::Coverage>,
-    pub brier_raw: f64,
+    /// Brier of the raw classifier scores, when they are probabilities.
+    pub brier_raw: Option<f64>,
+    /// Where the classifier came from.
+    pub classifier: String,
 }

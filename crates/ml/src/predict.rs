@@ -90,14 +90,17 @@ impl Predictor {
 /// scoped threads (each ONNX Runtime session runs single-threaded, so the agent, not the
 /// runtime, decides how many cores one burst of inference takes). Results are in the order
 /// of `predictors`.
-pub fn predict_all(
-    predictors: &mut [Predictor],
+pub fn predict_all<P: std::borrow::BorrowMut<Predictor> + Send>(
+    predictors: &mut [P],
     rows: &[f64],
     threads: usize,
 ) -> Result<Vec<Vec<Prediction>>, MlError> {
     let threads = threads.clamp(1, predictors.len().max(1));
     if threads == 1 {
-        return predictors.iter_mut().map(|p| p.predict(rows)).collect();
+        return predictors
+            .iter_mut()
+            .map(|p| p.borrow_mut().predict(rows))
+            .collect();
     }
     let n = predictors.len();
     let per = n.div_ceil(threads);
@@ -108,7 +111,7 @@ pub fn predict_all(
                 s.spawn(move || {
                     chunk
                         .iter_mut()
-                        .map(|p| p.predict(rows))
+                        .map(|p| p.borrow_mut().predict(rows))
                         .collect::<Result<Vec<_>, MlError>>()
                 })
             })

@@ -11,10 +11,7 @@ use cst_calibrate::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{MlError, dataset::Dataset, fit::EvalInputs};
-
-/// The gate downstream: a prediction passes at calibrated P(up) >= this.
-pub const GATE: f64 = 0.80;
+use crate::{MlError, dataset::Dataset, fit::EvalInputs, gate::GATE};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Versus {
@@ -34,7 +31,8 @@ pub struct EvalReport {
     pub auc: Versus,
     pub brier: Versus,
     /// The classifier's score before calibration, for comparison.
-    pub brier_uncalibrated: f64,
+    /// `None` when the classifier's raw score is not a probability (a user model's logit).
+    pub brier_uncalibrated: Option<f64>,
     pub log_loss: Versus,
     pub ece: f64,
     pub hit_rate: Versus,
@@ -55,6 +53,9 @@ pub struct EvalReport {
     pub stacker_intercept: f64,
     /// [calibrated classifier P(up), median mapped to P(up)].
     pub stacker_weights: Vec<f64>,
+    /// Where the classifier came from (LightGBM, or a user-supplied model).
+    #[serde(default)]
+    pub classifier: String,
     pub beats_baselines: bool,
     /// Each comparison the model lost (empty when it beats every baseline).
     pub lost: Vec<String>,
@@ -115,9 +116,18 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
         reliability: reliability(&e.p_up, &e.up, 10)?,
         stacker_intercept: e.stacker_intercept,
         stacker_weights: e.stacker_weights.clone(),
+        classifier: e.classifier.clone(),
         beats_baselines: lost.is_empty(),
         lost,
     })
+}
+
+/// A Unix time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0).map_or_else(
+        || t.to_string(),
+        |d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
 }
 
 impl EvalReport {
@@ -133,6 +143,9 @@ impl EvalReport {
             self.rows_calibration,
             self.rows_evaluation
         );
+        if !self.classifier.is_empty() {
+            let _ = writeln!(s, "  classifier: {}", self.classifier);
+        }
         let _ = writeln!(
             s,
             "  {:<22} {:>12} {:>12}",
@@ -156,9 +169,12 @@ impl EvalReport {
         row(&mut s, "pinball q90", &self.pinball_q90);
         let _ = writeln!(
             s,
-            "  ECE {:.4} (Brier before calibration {:.6}); 80% interval coverage {:.1}% (width {:.4}){}",
+            "  ECE {:.4} (Brier before calibration {}); 80% interval coverage {:.1}% (width {:.4}){}",
             self.ece,
-            self.brier_uncalibrated,
+            self.brier_uncalibrated.map_or(
+                "-: the raw score is not a probability".to_string(),
+                |b| format!("{b:.6}")
+            ),
             100.0 * self.interval.share,
             self.interval.mean_width,
             self.interval_raw.map_or(String::new(), |c| format!(

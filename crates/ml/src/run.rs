@@ -11,7 +11,8 @@ use cst_store::{BlobStore, CandleKey, Store};
 use crate::{
     MlError, TrainParams,
     dataset::{DatasetSpec, barrier_labels, build},
-    fit::{FitConfig, fit_horizon},
+    external::External,
+    fit::{FitConfig, fit_horizon_with},
     predict::{Prediction, Predictor},
     registry::{Registered, register},
     report::EvalReport,
@@ -74,6 +75,20 @@ pub fn train_horizon(
     horizon_h: u32,
     now: i64,
 ) -> Result<(EvalReport, Registered), MlError> {
+    train_horizon_with(store, blobs, ctx, cfg, horizon_h, now, None)
+}
+
+/// As [`train_horizon`], with a user-supplied classifier (`cst models import`): the same
+/// window, quantiles, calibration, evaluation and champion/challenger.
+pub fn train_horizon_with(
+    store: &mut Store,
+    blobs: &BlobStore,
+    ctx: &BuildContext,
+    cfg: &MlConfig,
+    horizon_h: u32,
+    now: i64,
+    external: Option<&External>,
+) -> Result<(EvalReport, Registered), MlError> {
     let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
     let from = to - i64::from(window_days(cfg, horizon_h)) * 24 * HOUR;
     let pairs = pairs(store, &ctx.exchange)?;
@@ -91,7 +106,7 @@ pub fn train_horizon(
     };
     let ds = build(store, ctx, &pairs, &spec)?;
     let hits = |b: f64| barrier_labels(store, &ctx.exchange, &ds, b);
-    let fitted = fit_horizon(&ds, &fit_config(cfg), now, &hits)?;
+    let fitted = fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)?;
     let registered = register(store, blobs, &fitted, now)?;
     Ok((fitted.report, registered))
 }

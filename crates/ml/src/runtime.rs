@@ -51,18 +51,23 @@ pub fn init(path: &Path) -> Result<(), MlError> {
         })
 }
 
-/// One ONNX model taking `[N, n_features]` doubles and giving one double per row.
+/// One ONNX model taking `[N, n_features]` numbers and giving one number per row. The
+/// service's own models are f64 throughout; a user-supplied model may take and give f32
+/// (the usual export of PyTorch or scikit-learn), fed by rounding each f64 feature once.
 #[derive(Debug)]
 pub struct OnnxModel {
     session: Session,
     n_features: usize,
     input: String,
+    input_f32: bool,
+    output_f32: bool,
 }
 
 impl OnnxModel {
     /// Loads `bytes` and checks that the model declares the inputs the service will feed
-    /// it: one f64 tensor `[N, n_features]`, and one f64 output per row. Call [`init`]
-    /// first. Inference runs on the calling thread: the agent decides the parallelism.
+    /// it: one f64 or f32 tensor `[N, n_features]`, and one f64 or f32 output of one value
+    /// per row (`[N, 1]` or `[N]`). Call [`init`] first. Inference runs on the calling
+    /// thread: the agent decides the parallelism.
     pub fn load(bytes: &[u8], n_features: usize) -> Result<OnnxModel, MlError> {
         let env = match ENV.get() {
             Some(Ok(env)) => env,
@@ -91,19 +96,21 @@ impl OnnxModel {
                 session.inputs().len()
             )));
         };
-        check_tensor("input", input.dtype(), Some(n_features))?;
+        let input_f32 = check_tensor("input", input.dtype(), Some(n_features))?;
         let [output] = session.outputs() else {
             return Err(MlError::Shape(format!(
                 "{} outputs; one ([N, 1] f64) expected",
                 session.outputs().len()
             )));
         };
-        check_tensor("output", output.dtype(), Some(1))?;
+        let output_f32 = check_tensor("output", output.dtype(), Some(1))?;
         let input = input.name().to_string();
         Ok(OnnxModel {
             session,
             n_features,
             input,
+            input_f32,
+            output_f32,
         })
     }
 
@@ -121,35 +128,60 @@ impl OnnxModel {
             )));
         }
         let n = rows.len() / self.n_features;
-        let tensor = TensorRef::from_array_view(([n, self.n_features], rows))?;
-        let outputs = self
-            .session
-            .run(ort::inputs![self.input.as_str() => tensor])?;
-        let (_, values) = outputs[0].try_extract_tensor::<f64>()?;
+        let shape = [n, self.n_features];
+        let narrowed: Vec<f32>;
+        let outputs = if self.input_f32 {
+            narrowed = rows.iter().map(|&v| v as f32).collect();
+            let tensor = TensorRef::from_array_view((shape, narrowed.as_slice()))?;
+            self.session
+                .run(ort::inputs![self.input.as_str() => tensor])?
+        } else {
+            let tensor = TensorRef::from_array_view((shape, rows))?;
+            self.session
+                .run(ort::inputs![self.input.as_str() => tensor])?
+        };
+        let values: Vec<f64> = if self.output_f32 {
+            let (_, v) = outputs[0].try_extract_tensor::<f32>()?;
+            v.iter().map(|&x| f64::from(x)).collect()
+        } else {
+            outputs[0].try_extract_tensor::<f64>()?.1.to_vec()
+        };
         if values.len() != n {
             return Err(MlError::Shape(format!(
                 "{} outputs for {n} rows",
                 values.len()
             )));
         }
-        Ok(values.to_vec())
+        Ok(values)
     }
 }
 
-fn check_tensor(what: &str, ty: &ValueType, last: Option<usize>) -> Result<(), MlError> {
+/// Checks a declared tensor: f64 or f32, `[N, last]` (an output may also be `[N]`).
+/// Returns whether it is f32.
+fn check_tensor(what: &str, ty: &ValueType, last: Option<usize>) -> Result<bool, MlError> {
     let ValueType::Tensor { ty, shape, .. } = ty else {
         return Err(MlError::Shape(format!("the {what} is not a tensor")));
     };
-    if *ty != TensorElementType::Float64 {
-        return Err(MlError::Shape(format!("the {what} is {ty:?}, not f64")));
-    }
+    let f32 = match ty {
+        TensorElementType::Float64 => false,
+        TensorElementType::Float32 => true,
+        other => {
+            return Err(MlError::Shape(format!(
+                "the {what} is {other:?}, not f64 or f32"
+            )));
+        }
+    };
     let dims: &[i64] = shape;
-    let ok = dims.len() == 2 && last.is_none_or(|l| dims[1] == l as i64);
+    let ok = match dims {
+        [_, d] => last.is_none_or(|l| *d == l as i64),
+        [_] => what == "output",
+        _ => false,
+    };
     if !ok {
         return Err(MlError::Shape(format!(
             "the {what} has shape {dims:?}; [N, {}] expected",
             last.map_or("?".to_string(), |l| l.to_string())
         )));
     }
-    Ok(())
+    Ok(f32)
 }

@@ -5,10 +5,7 @@
 
 #![allow(clippy::print_stdout)] // the tests print the evaluation report
 
-use cst_config::{Config, Home};
 use cst_features::BuildContext;
-use cst_import::{Format, parse::parse_file};
-use cst_market::Timeframe;
 use cst_ml::{
     MlError, Objective,
     bundle::ModelBundle,
@@ -17,7 +14,9 @@ use cst_ml::{
     predict::Predictor,
     runtime, train,
 };
-use cst_store::{CandleKey, Store};
+use cst_store::Store;
+
+mod helper;
 
 const H: i64 = 3600;
 const FROM: i64 = 1_706_745_600; // 2024-02-01
@@ -33,20 +32,7 @@ fn setup() -> (tempfile::TempDir, Store, BuildContext) {
     let path = runtime::dylib_path(None).expect("ORT_DYLIB_PATH (set by .cargo/config.toml)");
     runtime::init(&path).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
-    for (file, pair) in PAIRS {
-        let path = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{file}.csv"));
-        let candles = parse_file(&path, Format::Csv).unwrap().candles;
-        store
-            .insert_candles(
-                &CandleKey::new("binance", pair, Timeframe::H1),
-                &candles,
-                "test",
-            )
-            .unwrap();
-    }
-    let config: Config = cst_config::load(&Home::new(dir.path()), None).unwrap();
-    let ctx = BuildContext::candles_only(&config, "binance").unwrap();
+    let (store, ctx) = helper::store_2024(dir.path(), &PAIRS);
     (dir, store, ctx)
 }
 

@@ -164,6 +164,9 @@ pub const MIGRATIONS: &[&str] = &[
         quality_prob  REAL    NOT NULL,
         PRIMARY KEY (pair, t, horizon_h, model_id)
     ) WITHOUT ROWID;",
+    // 8: one model's predictions over a span, for the ml agent's hourly calibration-drift
+    // check.
+    "CREATE INDEX predictions_by_model ON predictions (model_id, t);",
 ];
 
 /// The version a fully migrated database has.

@@ -58,12 +58,32 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<StoredPrediction>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+        self.select_predictions("pair = ?1", pair, from, to)
+    }
+
+    /// What model `model_id` predicted at decision times in `[from, to]`, oldest first.
+    pub fn predictions_of_model(
+        &self,
+        model_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredPrediction>, StoreError> {
+        self.select_predictions("model_id = ?1", model_id, from, to)
+    }
+
+    fn select_predictions(
+        &self,
+        filter: &str,
+        value: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<StoredPrediction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, \
-             quality_prob FROM predictions WHERE pair = ?1 AND t BETWEEN ?2 AND ?3 \
-             ORDER BY t, horizon_h, model_id",
-        )?;
-        let rows = stmt.query_map(params![pair, from, to], |r| {
+             quality_prob FROM predictions WHERE {filter} AND t BETWEEN ?2 AND ?3 \
+             ORDER BY t, horizon_h, model_id, pair"
+        ))?;
+        let rows = stmt.query_map(params![value, from, to], |r| {
             Ok(StoredPrediction {
                 pair: r.get(0)?,
                 t: r.get(1)?,

@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod features;
 pub mod import;
 pub mod logs;
+pub mod model_import;
 pub mod models;
 pub mod predict;
 pub mod render;
@@ -118,7 +119,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Features(args) => features::run(&home, cli.config.as_deref(), args),
         Command::Train(args) => train::run(&home, cli.config.as_deref(), args),
         Command::Predict(args) => predict::run(&home, cli.config.as_deref(), args),
-        Command::Models(args) => models::run(&home, args),
+        Command::Models(args) => models::run(&home, cli.config.as_deref(), args),
         Command::Logs {
             agent,
             lines,

@@ -1,10 +1,11 @@
 //! `cst models [--json]`: the registry, newest first per horizon, with each model's status,
 //! why it has it, and its out-of-sample skill. `cst models rollback HORIZON`: back to the
-//! model active before (the rolled-back one is rejected).
+//! model active before (the rolled-back one is rejected). `cst models import`: a
+//! user-supplied ONNX model ([`super::model_import`]).
 
 #![allow(clippy::print_stdout)]
 
-use std::process::ExitCode;
+use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
 use cst_ml::{registry::skill, report::EvalReport};
@@ -22,10 +23,19 @@ pub struct ModelsArgs {
 pub enum ModelsAction {
     /// Reactivate the model that was active before the current one of HORIZON (hours).
     Rollback { horizon: u32 },
+    /// Register a user-supplied ONNX model as HORIZON's P(up) classifier; it is
+    /// calibrated, evaluated and activated (or not) exactly as a trained model.
+    Import(super::model_import::ImportArgs),
 }
 
-pub fn run(home: &Home, args: ModelsArgs) -> ExitCode {
-    match models(home, args) {
+pub fn run(home: &Home, config: Option<&Path>, args: ModelsArgs) -> ExitCode {
+    let result = match &args.action {
+        Some(ModelsAction::Import(import)) => {
+            super::model_import::import(home, config, import, args.json)
+        }
+        _ => models(home, args),
+    };
+    match result {
         Ok(code) => code,
         Err(msg) => {
             eprintln!("cst: {msg}");

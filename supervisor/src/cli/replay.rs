@@ -23,7 +23,7 @@ pub struct ReplayArgs {
     addr: std::net::SocketAddr,
 }
 
-fn parse_start(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_start(text: &str) -> Result<i64, String> {
     if let Ok(ts) = text.parse::<i64>() {
         return Ok(ts);
     }

@@ -9,6 +9,7 @@
 
 mod book;
 pub mod context;
+mod live;
 mod sentiment;
 mod technical;
 mod whale;
@@ -17,6 +18,8 @@ use cst_config::{SentimentConfig, WhaleConfig};
 use cst_market::PairName;
 use cst_sentiment::CoinMapper;
 use cst_store::{CandleKey, Store};
+
+pub use live::LiveBuilder;
 
 use crate::{Built, FeatureError, FeatureRow, FeatureSet, Group, HOUR, Missing};
 
@@ -74,19 +77,36 @@ impl<'a> FeatureBuilder<'a> {
             }
         }
         let name = PairName::parse(pair).ok_or_else(|| FeatureError::BadPair(pair.to_string()))?;
-        let set = &self.ctx.set;
         let key = CandleKey::new(
             &self.ctx.exchange,
             &name.to_string(),
             cst_market::Timeframe::H1,
         );
-        let tech = set
+        let tech = self
+            .ctx
+            .set
             .has(Group::Technical)
             .then(|| technical::TechnicalSeries::load(self.store, &key, from, to))
             .transpose()?;
+        self.assemble(&name, from, to, &|t| {
+            tech.as_ref()
+                .map_or(Err(String::new()), |s| s.at(t).map(|r| r.to_vec()))
+        })
+    }
+
+    /// The rows of `[from, to]` from the technical group's values (`tech`, which
+    /// [`LiveBuilder`] keeps incrementally) and the other groups read from the store.
+    pub(crate) fn assemble(
+        &self,
+        name: &PairName,
+        from: i64,
+        to: i64,
+        tech: &dyn Fn(i64) -> Result<Vec<f64>, String>,
+    ) -> Result<Vec<Built>, FeatureError> {
+        let set = &self.ctx.set;
         let whale = set
             .has(Group::Whale)
-            .then(|| whale::WhaleSeries::load(self.store, self.ctx, &name, from, to))
+            .then(|| whale::WhaleSeries::load(self.store, self.ctx, name, from, to))
             .transpose()?;
         let mut out = Vec::new();
         let mut t = from;
@@ -96,12 +116,10 @@ impl<'a> FeatureBuilder<'a> {
             let mut absent = Vec::new();
             for spec in set.groups() {
                 let got: Result<Vec<f64>, String> = match spec.group {
-                    Group::Technical => tech
-                        .as_ref()
-                        .map_or(Err(String::new()), |s| s.at(t).map(|r| r.to_vec())),
-                    Group::Sentiment => sentiment::at(self.store, self.ctx, &name, t)?,
+                    Group::Technical => tech(t),
+                    Group::Sentiment => sentiment::at(self.store, self.ctx, name, t)?,
                     Group::Whale => whale.as_ref().map_or(Err(String::new()), |s| s.at(t)),
-                    Group::Book => book::at(self.store, self.ctx, &name, t)?,
+                    Group::Book => book::at(self.store, self.ctx, name, t)?,
                 };
                 match got {
                     Ok(v) => values.extend(v),

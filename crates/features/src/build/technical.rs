@@ -51,15 +51,21 @@ impl TechnicalSeries {
     }
 
     pub(crate) fn at(&self, t: i64) -> Result<&TechRow, String> {
-        if let Some(row) = self.rows.get(&t) {
-            return Ok(row);
+        match self.rows.get(&t) {
+            Some(row) => Ok(row),
+            None => Err(no_row_reason(self.closes.contains_key(&t))),
         }
-        if self.closes.contains_key(&t) {
-            Err(format!(
-                "warming up: fewer than {WARMUP_CANDLES} contiguous hourly candles end at this time"
-            ))
-        } else {
-            Err("no candle closed at this time (a gap, or not collected yet)".to_string())
-        }
+    }
+}
+
+/// Why the technical group has no value at t: a candle closed at t but the engine is still
+/// warming up, or no candle closed at t at all.
+pub(crate) fn no_row_reason(candle_closed_at_t: bool) -> String {
+    if candle_closed_at_t {
+        format!(
+            "warming up: fewer than {WARMUP_CANDLES} contiguous hourly candles end at this time"
+        )
+    } else {
+        "no candle closed at this time (a gap, or not collected yet)".to_string()
     }
 }

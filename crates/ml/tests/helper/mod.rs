@@ -1,6 +1,8 @@
 //! Real feature rows for model tests: the technical features of recorded Binance 2024
 //! candles (read in place), with the real forward 24 h log-return as the target.
 
+#![allow(dead_code)] // Each test binary uses a part.
+
 use std::path::PathBuf;
 
 use cst_import::{Format, parse::parse_file};
@@ -40,4 +42,23 @@ pub fn punch_holes(x: &mut [f64], every: usize, feature: usize) {
             row[feature] = f64::NAN;
         }
     }
+}
+
+/// A store (in `dir`) holding the whole of 2024 of each `(file stem, pair)` of
+/// binance-2024, and the technical-only build context of the default config.
+pub fn store_2024(
+    dir: &std::path::Path,
+    pairs: &[(&str, &str)],
+) -> (cst_store::Store, cst_features::BuildContext) {
+    use cst_store::{CandleKey, Store};
+    let mut store = Store::open(&dir.join("cst.db")).unwrap();
+    for (file, pair) in pairs {
+        let path = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{file}.csv"));
+        let candles = parse_file(&path, Format::Csv).unwrap().candles;
+        let key = CandleKey::new("binance", pair, cst_market::Timeframe::H1);
+        store.insert_candles(&key, &candles, "test").unwrap();
+    }
+    let config: cst_config::Config = cst_config::load(&cst_config::Home::new(dir), None).unwrap();
+    let ctx = cst_features::BuildContext::candles_only(&config, "binance").unwrap();
+    (store, ctx)
 }

@@ -1,0 +1,344 @@
+//! The ml agent: serves the registry's active models. New technical rows
+//! (`features.technical`, key: pair, version: t) are gathered into one batch per burst (an
+//! hour of every pair) and served on the next heartbeat tick ([`crate::serve::Server`]:
+//! each pair's full row from the live builder, every horizon with an active model over all
+//! rows at once); the predictions are stored in one transaction and `predictions` (key:
+//! pair, version: t) is published per pair.
+//!
+//! No active model, no prediction: a horizon without one is counted and named in the log
+//! and in `cst run-now ml`, never filled with a number. The registry is checked on every
+//! batch, so a model activated by `cst train` (or a rollback) is served from the next hour
+//! on without a restart.
+//!
+//! Retraining ([`training`]) runs on a worker thread while inference goes on: every
+//! horizon when the data's clock (the decision time of the rows it receives — the
+//! exchange's time in a replay) crosses 00:00 UTC, and a single horizon when the hourly
+//! drift check ([`monitor`]) finds its inputs or its calibration drifted.
+
+mod monitor;
+mod training;
+
+use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_config::Config;
+use cst_features::BuildContext;
+use cst_protocol::bus::{Counter, Event};
+use cst_store::{BlobStore, Store};
+
+use crate::{
+    MlError,
+    registry::load_active,
+    runtime,
+    serve::{Served, Server},
+};
+use monitor::Monitor;
+use training::{Setting, Trainer};
+
+const DAY: i64 = 86_400;
+
+#[derive(Debug, Default)]
+pub struct MlAgent {
+    state: Option<State>,
+    server: Server,
+    /// (pair, t) received and not served yet: a burst (one hour of every pair) is served as
+    /// one batch, on the next heartbeat tick or when a newer hour arrives.
+    pending: Vec<(String, i64)>,
+    predictions: u64,
+    rows_missing: u64,
+    skipped_no_model: u64,
+    errors: u64,
+    /// UTC day of the newest row seen; crossing into the next one starts a training run.
+    day: Option<i64>,
+    trainer: Trainer,
+    monitor: Monitor,
+}
+
+#[derive(Debug)]
+struct State {
+    store: Store,
+    blobs: BlobStore,
+    ctx: BuildContext,
+    horizons: Vec<u32>,
+    onnxruntime: std::path::PathBuf,
+    home: cst_config::Home,
+    ml: cst_config::MlConfig,
+}
+
+impl State {
+    fn setting(&self) -> Setting<'_> {
+        Setting {
+            home: &self.home,
+            blobs: &self.blobs,
+            ctx: &self.ctx,
+            ml: &self.ml,
+        }
+    }
+}
+
+impl MlAgent {
+    /// Brings the loaded models in line with the registry; returns what is served.
+    fn sync_models(&mut self) -> Result<String, MlError> {
+        let Some(s) = &self.state else {
+            return Ok("not started".into());
+        };
+        let mut served = Vec::new();
+        let mut missing = Vec::new();
+        for &h in &s.horizons {
+            let active = s.store.active_model(h)?;
+            match active {
+                None => {
+                    self.server.loaded.remove(&h);
+                    missing.push(h);
+                }
+                Some(m)
+                    if self
+                        .server
+                        .loaded
+                        .get(&h)
+                        .is_some_and(|p| p.model_id == m.id) =>
+                {
+                    served.push(format!("{h} h: {}", m.id));
+                }
+                Some(m) => {
+                    let dylib = runtime::dylib_path(Some(&s.onnxruntime)).ok_or_else(|| {
+                        MlError::RuntimeMissing {
+                            path: "nowhere".into(),
+                            reason: "neither [ml] onnxruntime nor ORT_DYLIB_PATH is set".into(),
+                        }
+                    })?;
+                    runtime::init(&dylib)?;
+                    match load_active(&s.store, &s.blobs, h, s.ctx.set.version())? {
+                        Some(p) => {
+                            tracing::info!(horizon_h = h, model = m.id, "serving model");
+                            served.push(format!("{h} h: {}", p.model_id));
+                            self.server.loaded.insert(h, p);
+                        }
+                        None => missing.push(h),
+                    }
+                }
+            }
+        }
+        let mut msg = if served.is_empty() {
+            "no active model: no predictions".to_string()
+        } else {
+            format!("serving {}", served.join(", "))
+        };
+        if !missing.is_empty() {
+            msg.push_str(&format!(
+                "; no active model for {missing:?} h (train with `cst train`; `cst models` says why)"
+            ));
+        }
+        Ok(msg)
+    }
+
+    /// Collects a finished training run, and starts one when the data crosses midnight UTC.
+    fn schedule(&mut self, t: i64) {
+        self.trainer.collect();
+        let day = t.div_euclid(DAY);
+        let crossed = self.day.is_some_and(|d| day > d);
+        self.day = Some(self.day.map_or(day, |d| d.max(day)));
+        let Some(s) = &self.state else {
+            return;
+        };
+        if crossed {
+            let horizons = s.ml.horizons_h.clone();
+            self.trainer
+                .start(s.setting(), horizons, day * DAY, "daily at 00:00 UTC");
+        }
+    }
+
+    /// The hourly drift check; retrains the drifted horizons unless a run is going.
+    fn check_drift(&mut self, now: i64) {
+        let Some(s) = &self.state else {
+            return;
+        };
+        let retrain =
+            match self
+                .monitor
+                .check(&s.store, &s.ctx.exchange, &s.ml, &self.server.loaded, now)
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    self.errors += 1;
+                    tracing::error!(error = %e, "drift check failed");
+                    return;
+                }
+            };
+        if retrain.is_empty() || self.trainer.is_running() {
+            return;
+        }
+        for (h, why) in &retrain {
+            tracing::warn!(horizon_h = h, "{why}: retraining");
+        }
+        let horizons: Vec<u32> = retrain.iter().map(|(h, _)| *h).collect();
+        if self
+            .trainer
+            .start(s.setting(), horizons.clone(), now, "drift")
+        {
+            self.monitor.retraining(&horizons, now);
+        }
+    }
+
+    /// Serves every pending (pair, t) as one batch, stores the predictions in one
+    /// transaction and announces each pair's.
+    fn flush(&mut self, bus: &Publisher) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let items = std::mem::take(&mut self.pending);
+        if let Err(e) = self.sync_models() {
+            self.errors += 1;
+            tracing::error!(error = %e, "cannot load the active models: no predictions");
+            self.server.loaded.clear();
+        }
+        if self.server.loaded.is_empty() {
+            self.skipped_no_model += items.len() as u64;
+            return;
+        }
+        let Some(s) = self.state.as_mut() else {
+            return;
+        };
+        let served = match self
+            .server
+            .serve(&s.store, &s.ctx, &items, s.ml.threads as usize)
+        {
+            Ok(served) => served,
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(rows = items.len(), error = %e, "prediction failed");
+                return;
+            }
+        };
+        let mut rows = Vec::new();
+        let mut announce = Vec::new();
+        for ((pair, t), served) in items.iter().zip(served) {
+            match served {
+                Served::Predicted { row, predictions } => {
+                    self.monitor.push(row.t, row.values);
+                    rows.extend(predictions);
+                    announce.push((pair, *t));
+                }
+                Served::NoRow(missing) => {
+                    self.rows_missing += 1;
+                    for m in missing {
+                        tracing::debug!(pair, t, group = %m.group, reason = m.reason, "no feature row");
+                    }
+                }
+                Served::Failed(e) => {
+                    self.errors += 1;
+                    tracing::error!(pair, t, error = %e, "no feature row");
+                }
+            }
+        }
+        match s.store.insert_predictions(&rows) {
+            Ok(n) => {
+                self.predictions += n;
+                for (pair, t) in announce {
+                    let _ = bus.publish("predictions", pair, t as u64);
+                }
+            }
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(rows = rows.len(), error = %e, "cannot store predictions");
+            }
+        }
+        if let Some(now) = items.iter().map(|(_, t)| *t).max() {
+            self.check_drift(now);
+        }
+    }
+}
+
+impl Agent for MlAgent {
+    fn topics(&self) -> Vec<String> {
+        vec!["features.technical".to_string()]
+    }
+
+    async fn start(
+        &mut self,
+        env: &AgentEnv,
+        config: &Config,
+        _bus: &Publisher,
+    ) -> Result<(), String> {
+        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        let exchange = config.collector.exchange.clone();
+        let ctx =
+            BuildContext::for_deployment(config, &exchange, &store).map_err(|e| e.to_string())?;
+        self.state = Some(State {
+            store,
+            blobs: BlobStore::new(env.home.blobs_dir()),
+            ctx,
+            horizons: config.ml.horizons_h.clone(),
+            onnxruntime: config.ml.onnxruntime.clone(),
+            home: env.home.clone(),
+            ml: config.ml.clone(),
+        });
+        match self.sync_models() {
+            Ok(msg) => tracing::info!("{msg}"),
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(error = %e, "cannot load the active models: no predictions");
+            }
+        }
+        Ok(())
+    }
+
+    async fn on_event(&mut self, event: Event, bus: &Publisher) {
+        let t = event.version as i64;
+        self.schedule(t);
+        if self.pending.iter().any(|(_, p)| *p != t) {
+            self.flush(bus);
+        }
+        if !self.pending.iter().any(|(pair, _)| *pair == event.key) {
+            self.pending.push((event.key, t));
+        }
+    }
+
+    async fn tick(&mut self, bus: &Publisher) {
+        self.flush(bus);
+    }
+
+    async fn run_now(&mut self, _bus: &Publisher) -> String {
+        match self.sync_models() {
+            Ok(msg) if self.monitor.status.is_empty() => msg,
+            Ok(msg) => {
+                let drift: Vec<String> = self
+                    .monitor
+                    .status
+                    .iter()
+                    .map(|(h, s)| format!("{h} h drift check: {s}"))
+                    .collect();
+                format!("{msg}\n{}", drift.join("\n"))
+            }
+            Err(e) => {
+                self.errors += 1;
+                format!("cannot load the active models: {e}")
+            }
+        }
+    }
+
+    fn counters(&self) -> Vec<Counter> {
+        let horizons = self.state.as_ref().map_or(0, |s| s.horizons.len());
+        [
+            ("models_loaded", self.server.loaded.len() as u64),
+            (
+                "horizons_without_model",
+                (horizons - self.server.loaded.len().min(horizons)) as u64,
+            ),
+            ("predictions", self.predictions),
+            ("rows_missing", self.rows_missing),
+            ("skipped_no_model", self.skipped_no_model),
+            ("errors", self.errors),
+            ("trainings_started", self.trainer.started),
+            ("horizons_trained", self.trainer.horizons_trained),
+            ("horizons_failed", self.trainer.horizons_failed),
+            ("training_panics", self.trainer.panicked),
+            ("drift_checks", self.monitor.checks),
+            ("drift_detected", self.monitor.detected),
+        ]
+        .into_iter()
+        .map(|(name, value)| Counter {
+            name: name.to_string(),
+            value,
+        })
+        .collect()
+    }
+}

@@ -1,0 +1,96 @@
+//! Serving new hours, as the ml agent does it for each burst of `features.technical` rows
+//! and the steady-state cycle benchmark does it for every pair: each pair's row at t from
+//! the live builder (O(1) technical update, the same values as the batch builder), then
+//! every loaded horizon's models over all the rows at once. One code path, so the
+//! benchmark measures the service.
+
+use std::collections::BTreeMap;
+
+use cst_features::{BuildContext, Built, FeatureRow, LiveBuilder, Missing};
+use cst_store::{Store, StoredPrediction};
+
+use crate::{
+    MlError,
+    predict::{Predictor, predict_all},
+};
+
+/// The loaded models (one per horizon) and the live feature state.
+#[derive(Debug, Default)]
+pub struct Server {
+    live: LiveBuilder,
+    pub loaded: BTreeMap<u32, Predictor>,
+}
+
+/// What serving one (pair, t) gave.
+#[derive(Debug)]
+pub enum Served {
+    /// The row and one prediction per loaded horizon, ready for the store.
+    Predicted {
+        row: FeatureRow,
+        predictions: Vec<StoredPrediction>,
+    },
+    /// No row at t, so no prediction: the required groups that were missing.
+    NoRow(Vec<Missing>),
+    /// The row could not be built (for example a damaged store); nothing predicted.
+    Failed(MlError),
+}
+
+impl Server {
+    pub fn new() -> Server {
+        Server::default()
+    }
+
+    /// Serves each `(pair, t)`; the answers are in the order asked. A pair whose row fails
+    /// is answered with its error and does not stop the others; an error of the models
+    /// themselves fails the whole batch.
+    pub fn serve(
+        &mut self,
+        store: &Store,
+        ctx: &BuildContext,
+        items: &[(String, i64)],
+        threads: usize,
+    ) -> Result<Vec<Served>, MlError> {
+        let mut out = Vec::with_capacity(items.len());
+        let mut x = Vec::new();
+        let mut with_row = Vec::new();
+        for (pair, t) in items {
+            out.push(match self.live.row(store, ctx, pair, *t) {
+                Ok(Built::Row(row)) => {
+                    x.extend_from_slice(&row.values);
+                    with_row.push(out.len());
+                    Served::Predicted {
+                        row,
+                        predictions: Vec::with_capacity(self.loaded.len()),
+                    }
+                }
+                Ok(Built::NoRow { missing, .. }) => Served::NoRow(missing),
+                Err(e) => Served::Failed(e.into()),
+            });
+        }
+        if with_row.is_empty() || self.loaded.is_empty() {
+            return Ok(out);
+        }
+        let mut predictors: Vec<&mut Predictor> = self.loaded.values_mut().collect();
+        for horizon in predict_all(&mut predictors, &x, threads)? {
+            for (x, &i) in horizon.into_iter().zip(&with_row) {
+                let Served::Predicted { row, predictions } = &mut out[i] else {
+                    unreachable!("with_row indexes rows only");
+                };
+                predictions.push(StoredPrediction {
+                    pair: row.pair.clone(),
+                    t: row.t,
+                    horizon_h: x.horizon_h,
+                    model_id: x.model_id,
+                    feature_set: x.feature_set,
+                    p_up: x.p_up,
+                    pred: x.pred,
+                    lo: x.lo,
+                    hi: x.hi,
+                    conf: x.conf,
+                    quality_prob: x.quality_prob,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
