@@ -162,8 +162,12 @@ pub fn to_onnx(model: &GbmModel, doc: &str) -> Result<Vec<u8>, MlError> {
             node: nodes,
             name: Some("gbm".into()),
             initializer: initializers,
-            input: vec![value_info(INPUT, &[None, Some(model.n_features as i64)])],
-            output: vec![value_info(OUTPUT, &[None, Some(1)])],
+            input: vec![value_info(
+                INPUT,
+                DataType::Double,
+                &[None, Some(model.n_features as i64)],
+            )],
+            output: vec![value_info(OUTPUT, DataType::Double, &[None, Some(1)])],
             ..Default::default()
         }),
         ..Default::default()
@@ -233,8 +237,9 @@ fn u8_tensor(v: &[u8]) -> TensorProto {
     }
 }
 
-/// A double tensor input or output; `None` dimensions are symbolic (the batch).
-fn value_info(name: &str, dims: &[Option<i64>]) -> ValueInfoProto {
+/// A tensor input or output of `elem`; `None` dimensions are symbolic (the batch). Public
+/// for tests that build a user's model by hand.
+pub fn value_info(name: &str, elem: DataType, dims: &[Option<i64>]) -> ValueInfoProto {
     let dim = dims
         .iter()
         .map(|d| Dimension {
@@ -250,7 +255,7 @@ fn value_info(name: &str, dims: &[Option<i64>]) -> ValueInfoProto {
         r#type: Some(TypeProto {
             denotation: None,
             value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: Some(DataType::Double as i32),
+                elem_type: Some(elem as i32),
                 shape: Some(TensorShapeProto { dim }),
             })),
         }),

@@ -8,15 +8,13 @@
 use cst_ml::{
     MlError, OnnxModel,
     dataset::{Dataset, DatasetSpec, barrier_labels, build},
+    export::value_info,
     external::{External, FEATURE_SET_KEY},
     fit::{FitConfig, fit_horizon_with},
     predict::Predictor,
     proto::{
         GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto,
-        TensorShapeProto, TypeProto, ValueInfoProto,
-        tensor_proto::DataType,
-        tensor_shape_proto::{Dimension, dimension},
-        type_proto,
+        ValueInfoProto, tensor_proto::DataType,
     },
     runtime,
 };
@@ -95,27 +93,7 @@ fn ridge(ds: &Dataset) -> (Vec<f64>, f64) {
 }
 
 fn f32_input(name: &str, dims: &[Option<i64>]) -> ValueInfoProto {
-    let dim = dims
-        .iter()
-        .map(|d| Dimension {
-            denotation: None,
-            value: Some(match d {
-                Some(n) => dimension::Value::DimValue(*n),
-                None => dimension::Value::DimParam("N".into()),
-            }),
-        })
-        .collect();
-    ValueInfoProto {
-        name: Some(name.into()),
-        r#type: Some(TypeProto {
-            denotation: None,
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: Some(DataType::Float as i32),
-                shape: Some(TensorShapeProto { dim }),
-            })),
-        }),
-        ..Default::default()
-    }
+    value_info(name, DataType::Float, dims)
 }
 
 fn f32_tensor(name: &str, dims: Vec<i64>, v: &[f64]) -> TensorProto {
