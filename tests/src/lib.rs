@@ -16,7 +16,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use cst_protocol::status::{AgentState, AgentStatus, StatusReport};
+use cst_protocol::{
+    health::ServiceReport,
+    status::{AgentState, AgentStatus, StatusReport},
+};
 
 pub mod replay;
 pub mod report;
@@ -53,10 +56,20 @@ pub struct Instance {
 impl Instance {
     /// Starts `cst up` with `config` (TOML; empty for the defaults) as HOME/config.toml.
     pub fn start(config: &str) -> Self {
-        let home = tempfile::Builder::new()
+        Self::start_in(Self::new_home(), config)
+    }
+
+    /// A fresh temporary home, for tests that prepare data before `cst up`
+    /// ([`Instance::start_in`]).
+    pub fn new_home() -> tempfile::TempDir {
+        tempfile::Builder::new()
             .prefix("cst-e2e-")
             .tempdir()
-            .expect("temp home");
+            .expect("temp home")
+    }
+
+    /// Starts `cst up` in a home the test prepared.
+    pub fn start_in(home: tempfile::TempDir, config: &str) -> Self {
         // The collector talks to an exchange: never the internet from a test. Unless the test
         // brings its own, it gets a loopback address where nothing listens.
         let mut config = config.to_string();
@@ -106,8 +119,14 @@ impl Instance {
         cst_in(self.path(), args)
     }
 
-    /// `cst status --json`, or None while the supervisor is not answering.
+    /// `cst status --json` in its v1 shape, or None while the supervisor is not answering.
     pub fn try_status(&self) -> Option<StatusReport> {
+        self.try_report().map(|r| r.status_report())
+    }
+
+    /// `cst status --json` with the health agent's verdict, or None while the supervisor is
+    /// not answering.
+    pub fn try_report(&self) -> Option<ServiceReport> {
         let out = self.cst(&["status", "--json"]);
         if !out.status.success() {
             return None;
@@ -123,10 +142,21 @@ impl Instance {
         timeout: Duration,
         pred: impl Fn(&StatusReport) -> bool,
     ) -> StatusReport {
+        self.wait_report(what, timeout, |r| pred(&r.status_report()))
+            .status_report()
+    }
+
+    /// [`Instance::wait_for`] on the full report (health score, checks, components).
+    pub fn wait_report(
+        &self,
+        what: &str,
+        timeout: Duration,
+        pred: impl Fn(&ServiceReport) -> bool,
+    ) -> ServiceReport {
         let deadline = Instant::now() + timeout;
         let mut last = None;
         while Instant::now() < deadline {
-            if let Some(report) = self.try_status() {
+            if let Some(report) = self.try_report() {
                 if pred(&report) {
                     return report;
                 }
@@ -140,8 +170,10 @@ impl Instance {
         );
     }
 
+    /// Waits until every agent is Ready with its breaker closed. (`ready` itself also needs
+    /// models, fresh data and calibration: a home without models is never ready.)
     pub fn wait_ready(&self) -> StatusReport {
-        self.wait_for("every agent ready", Duration::from_secs(20), |r| r.ready)
+        self.wait_for("every agent ready", Duration::from_secs(20), agents_up)
     }
 
     /// What `cst up` printed (human log format).
@@ -212,6 +244,14 @@ pub fn alive(pid: u32) -> bool {
             !matches!(state, Some("Z") | Some("X"))
         }
     }
+}
+
+/// Every agent Ready, no breaker open: the supervisor's part of readiness.
+pub fn agents_up(report: &StatusReport) -> bool {
+    !report.agents.is_empty()
+        && report.agents.iter().all(|a| {
+            a.state == AgentState::Ready && a.breaker == cst_protocol::status::BreakerState::Closed
+        })
 }
 
 pub fn is_ready(report: &StatusReport, name: &str) -> bool {

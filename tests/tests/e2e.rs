@@ -10,5 +10,6 @@ mod health;
 mod lifecycle;
 mod ml;
 mod models;
+mod readiness;
 mod replay;
 mod sockets;

@@ -3,7 +3,9 @@
 use std::process::{Command, Stdio};
 
 use cst_protocol::status::StatusReport;
-use cst_tests::Instance;
+use std::time::Duration;
+
+use cst_tests::{Instance, agents_up};
 
 fn curl(inst: &Instance, path: &str) -> (u16, String) {
     let sock = inst.path().join("run/health.sock");
@@ -30,19 +32,94 @@ fn curl(inst: &Instance, path: &str) -> (u16, String) {
     (code.parse().unwrap(), body.to_string())
 }
 
+/// A one-route HTTP stub on loopback that answers 200 and hands each request body over.
+fn webhook_stub() -> (String, std::sync::mpsc::Receiver<serde_json::Value>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook/SECRET", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+            let _ = tx.send(serde_json::from_slice(&body).unwrap_or_default());
+        }
+    });
+    (url, rx)
+}
+
 #[test]
-fn curl_gets_health_json_from_the_unix_socket() {
-    let inst = Instance::start("");
-    inst.wait_ready();
-    let (code, body) = curl(&inst, "/health");
+fn a_fresh_home_without_models_is_not_ready_nogo_and_says_why_everywhere() {
+    let (url, alerts) = webhook_stub();
+    let inst = Instance::start(&format!(
+        "[health.alerts]\nwebhook_url = \"{url}\"\nwebhook_format = \"json\"\n"
+    ));
+    inst.wait_for("every agent up", Duration::from_secs(30), agents_up);
+    let (code, body) = {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let (code, body) = curl(&inst, "/health");
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            if !json["health_score"].is_null() || std::time::Instant::now() > deadline {
+                break (code, body);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
     assert_eq!(code, 200);
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["ready"], true);
-    // Nothing is GO without a health agent's report.
-    assert_eq!(json["status"], "degraded");
-    let agents = json["agents"].as_array().unwrap();
-    assert_eq!(agents.len(), 8);
-    for a in agents {
+    assert_eq!(json["ready"], false, "{json:#}");
+    assert_eq!(json["status"], "nogo", "{json:#}");
+    let score = json["health_score"].as_f64().unwrap();
+    assert!(
+        score < 60.0,
+        "without models the score stays under NO-GO: {score}"
+    );
+    let reasons: Vec<&str> = json["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    let all = reasons.join("\n");
+    assert!(
+        all.contains("models: no active 1 h model") && all.contains("cst train"),
+        "{all}"
+    );
+    assert!(all.contains("calibration: no calibration report"), "{all}");
+    let checks = json["checks"].as_array().unwrap();
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for name in ["models", "calibration", "coverage", "features"] {
+        assert!(failed.contains(&name), "{name} should fail: {failed:?}");
+    }
+    for name in ["agents", "breakers"] {
+        assert!(!failed.contains(&name), "{name} should pass: {failed:?}");
+    }
+    let weights: f64 = json["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["weight"].as_f64().unwrap())
+        .sum();
+    assert_eq!(weights, 100.0);
+    for a in json["agents"].as_array().unwrap() {
         for field in [
             "name",
             "state",
@@ -55,13 +132,46 @@ fn curl_gets_health_json_from_the_unix_socket() {
         ] {
             assert!(a.get(field).is_some(), "agent entry lacks {field}: {a}");
         }
-        assert_eq!(a["state"], "ready");
     }
+    // The same verdict through the CLI, the v1 status view, and a 404 that says where to go.
+    let out = inst.cst(&["health"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "`cst health` fails when not ready"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("status: NOGO   NOT READY"), "{text}");
+    assert!(text.contains("FAIL models"), "{text}");
     let typed: StatusReport = serde_json::from_str(&body).unwrap();
     assert_eq!(typed.agents[0].name, "collector");
+    assert!(!typed.ready);
     let (code, body) = curl(&inst, "/nope");
     assert_eq!(code, 404);
     assert!(body.contains("GET /health"));
+
+    // NO-GO is a critical alert, POSTed to the webhook.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let nogo = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let alert = alerts
+            .recv_timeout(left)
+            .expect("a NO-GO alert on the webhook");
+        if alert["kind"] == "nogo" {
+            break alert;
+        }
+    };
+    assert_eq!(nogo["severity"], "critical");
+    assert!(nogo["message"].as_str().unwrap().contains("no new entries"));
+    // ... and only once while it lasts.
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(alerts.try_iter().all(|a| a["kind"] != "nogo"));
+    let log = std::fs::read_to_string(inst.path().join("logs/health/health.log")).unwrap();
+    assert!(log.contains("NO-GO"), "alerts always go to the log");
+    assert!(
+        !log.contains("SECRET"),
+        "the webhook URL never shows in the log"
+    );
 }
 
 #[test]
@@ -85,7 +195,14 @@ fn health_answers_with_every_agent_down() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["ready"], false);
     assert_eq!(json["status"], "nogo");
-    assert_eq!(json["reasons"].as_array().unwrap().len(), 8);
+    let reasons = json["reasons"].to_string();
+    assert!(reasons.contains("no health report"), "{reasons}");
+    for agent in cst_protocol::AGENTS {
+        assert!(
+            reasons.contains(&format!("cst reset {agent}")),
+            "{agent}: {reasons}"
+        );
+    }
     let out = inst.cst(&["health"]);
     assert_eq!(
         out.status.code(),
@@ -98,14 +215,28 @@ fn health_answers_with_every_agent_down() {
 fn metrics_parse_as_prometheus_text() {
     let inst = Instance::start("");
     inst.wait_for(
-        "ready and sampled",
+        "agents up and sampled",
         std::time::Duration::from_secs(20),
-        |r| r.ready && r.agents.iter().all(|a| a.rss_bytes.is_some()),
+        |r| agents_up(r) && r.agents.iter().all(|a| a.rss_bytes.is_some()),
     );
-    let (code, body) = curl(&inst, "/metrics");
-    assert_eq!(code, 200);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let body = loop {
+        let (code, body) = curl(&inst, "/metrics");
+        assert_eq!(code, 200);
+        if body.contains("cst_health_score") || std::time::Instant::now() > deadline {
+            break body;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
     for name in [
-        "cst_ready 1",
+        "cst_ready 0",
+        "cst_status 0",
+        "cst_health_score ",
+        "cst_check_ok{check=\"models\"} 0",
+        "cst_health_component_score{component=\"models\"} 0",
+        "cst_collector_requests_total",
+        "cst_predictions_total 0",
+        "cst_inference_seconds_total 0",
         "cst_agent_up{agent=\"ml\"} 1",
         "cst_agent_restarts_total{agent=\"ml\"} 0",
         "cst_agent_rss_bytes{agent=\"ml\"}",

@@ -7,7 +7,7 @@ use std::{
 };
 
 use cst_protocol::status::AgentState;
-use cst_tests::{Instance, agent, alive, is_ready};
+use cst_tests::{Instance, agent, agents_up, alive, is_ready};
 
 #[test]
 fn kill_9_of_an_agent_brings_it_back_ready_with_a_new_pid() {
@@ -287,7 +287,10 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
         err.contains("reload refused") && err.contains("keep_filez"),
         "{err}"
     );
-    assert!(inst.wait_ready().ready, "a refused reload changes nothing");
+    assert!(
+        agents_up(&inst.wait_ready()),
+        "a refused reload changes nothing"
+    );
 }
 
 #[test]
@@ -378,4 +381,49 @@ fn events_reach_subscribers_of_their_topic_only_with_the_publisher_named() {
             .any(|c| c.name == "events_published" && c.value >= 3)
     });
     assert!(is_ready(&published, "ml"));
+}
+
+#[test]
+fn cst_stop_agent_keeps_one_agent_stopped_until_restarted() {
+    let inst = Instance::start("");
+    let before = inst.wait_ready();
+    let old = agent(&before, "whale").pid.unwrap();
+    let out = inst.cst(&["stop", "whale"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stopped = inst.wait_for("whale stopped", Duration::from_secs(20), |r| {
+        agent(r, "whale").state == cst_protocol::status::AgentState::Stopped
+    });
+    assert!(!alive(old), "the process is gone");
+    assert_eq!(
+        agent(&stopped, "whale").restarts,
+        0,
+        "a stop is not a crash"
+    );
+    // It stays down: no restart, and the service says why it is not ready.
+    std::thread::sleep(Duration::from_secs(2));
+    let later = inst.try_report().unwrap();
+    assert_eq!(
+        agent(&later.status_report(), "whale").state,
+        cst_protocol::status::AgentState::Stopped
+    );
+    assert!(!later.ready);
+    assert!(
+        later
+            .reasons
+            .iter()
+            .any(|r| r.contains("whale is stopped (start it: `cst restart whale`)")),
+        "{:?}",
+        later.reasons
+    );
+    let out = inst.cst(&["stop", "whalee"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no agent named"));
+    assert!(inst.cst(&["restart", "whale"]).status.success());
+    inst.wait_for("whale back", Duration::from_secs(20), |r| {
+        is_ready(r, "whale")
+    });
 }

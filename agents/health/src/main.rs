@@ -1,6 +1,6 @@
-//! The health agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The health agent: scores the service, sends the verdict to the supervisor, writes daily
+//! reports and raises alerts; see `cst_health::agent`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("health", cst_agent::Idle)
+    cst_agent::agent_main("health", cst_health::agent::HealthAgent::default())
 }

@@ -102,6 +102,15 @@ impl Publisher {
         Ok(())
     }
 
+    /// Sends the health agent's verdict to the supervisor (which accepts it only from the
+    /// agent named `health`).
+    pub fn report_health(
+        &self,
+        report: cst_protocol::health::HealthReport,
+    ) -> Result<(), RuntimeError> {
+        self.send(AgentFrame::Health(Box::new(report)))
+    }
+
     pub fn published(&self) -> u64 {
         self.published.load(Ordering::Relaxed)
     }

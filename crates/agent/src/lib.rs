@@ -2,12 +2,14 @@
 //!
 //! - [`agent`]: the [`Agent`] trait a domain agent implements, and [`Idle`].
 //! - [`bus`]: the connection to the supervisor (handshake, frames, [`Publisher`]).
+//! - [`control`]: the client end of the control socket ([`control::ControlClient`]).
 //! - [`runtime`]: the loop, [`run`] (Ready, heartbeats, commands, events, shutdown).
 //! - [`entry`]: what an agent's `main.rs` calls: args, tracing, exit codes.
 //! - [`error`]: the [`RuntimeError`] type.
 
 pub mod agent;
 pub mod bus;
+pub mod control;
 pub mod entry;
 pub mod error;
 pub mod runtime;

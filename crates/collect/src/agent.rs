@@ -1,6 +1,6 @@
 //! The collector agent: runs a collection cycle at start, then every poll interval or on
 //! `cst run-now collector`; publishes `candles.updated` per pair after each committed batch
-//! and a `coverage.alert` when coverage falls below the configured fraction.
+//! and `coverage` (key: exchange, version: audit time) after each stored coverage audit.
 
 use std::sync::{
     Arc,
@@ -30,6 +30,8 @@ struct Stats {
     candles_backfilled: AtomicU64,
     pairs_live: AtomicU64,
     coverage_permille: AtomicU64,
+    requests: AtomicU64,
+    request_errors: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -52,7 +54,16 @@ impl Agent for CollectorAgent {
         client_cfg.timeout = cfg.request_timeout;
         let client = KrakenClient::new(client_cfg).map_err(|e| e.to_string())?;
         let (stats, wake, bus) = (self.stats.clone(), self.wake.clone(), bus.clone());
-        tokio::spawn(collect_forever(client, store, cfg, stats, wake, bus));
+        let min_coverage = config.health.min_coverage;
+        tokio::spawn(collect_forever(
+            client,
+            store,
+            cfg,
+            min_coverage,
+            stats,
+            wake,
+            bus,
+        ));
         Ok(())
     }
 
@@ -66,6 +77,8 @@ impl Agent for CollectorAgent {
         [
             ("cycles", &s.cycles),
             ("cycle_errors", &s.cycle_errors),
+            ("requests", &s.requests),
+            ("request_errors", &s.request_errors),
             ("candles_inserted", &s.candles_inserted),
             ("candles_rejected", &s.candles_rejected),
             ("fetch_errors", &s.fetch_errors),
@@ -114,6 +127,7 @@ async fn collect_forever(
     client: KrakenClient,
     mut store: Store,
     cfg: CollectorConfig,
+    min_coverage: f64,
     stats: Arc<Stats>,
     wake: Arc<Notify>,
     bus: Publisher,
@@ -132,8 +146,20 @@ async fn collect_forever(
             {
                 clock.observe(t.unixtime);
             }
-            cycle_once(&client, &mut store, clock.as_ref(), &cfg, &stats, &bus).await;
+            cycle_once(
+                &client,
+                &mut store,
+                clock.as_ref(),
+                &cfg,
+                min_coverage,
+                &stats,
+                &bus,
+            )
+            .await;
         }
+        let (requests, errors) = client.request_counts();
+        stats.requests.store(requests, Ordering::Relaxed);
+        stats.request_errors.store(errors, Ordering::Relaxed);
         tokio::select! {
             _ = tokio::time::sleep(cfg.poll_interval) => {}
             _ = wake.notified() => {}
@@ -146,6 +172,7 @@ async fn cycle_once(
     store: &mut Store,
     clock: &dyn ClockHandle,
     cfg: &CollectorConfig,
+    min_coverage: f64,
     stats: &Stats,
     bus: &Publisher,
 ) {
@@ -185,13 +212,14 @@ async fn cycle_once(
             inserted = report.inserted,
             "collection cycle done"
         );
-        if fraction < cfg.coverage_alert_below {
+        if fraction < min_coverage {
             tracing::warn!(
                 coverage = fraction,
                 missing = audit.missing.len(),
-                "coverage below the alert threshold"
+                "coverage below health.min_coverage"
             );
-            let _ = bus.publish("coverage.alert", &cfg.exchange, audit.at as u64);
         }
+        // The health agent reads the audit from the store and raises the alert.
+        let _ = bus.publish("coverage", &cfg.exchange, audit.at as u64);
     }
 }

@@ -6,10 +6,12 @@
 //! - [`load`]: default.toml ← user file ← `CST_*` environment, then validation.
 //! - [`features`]: the `[features]`, `[sentiment]` and `[whale]` sections.
 //! - [`ml`]: the `[ml]` section.
+//! - [`health`]: the `[health]` section (readiness, score bars, alerts).
 //! - [`error`]: the [`ConfigError`] type.
 
 pub mod error;
 pub mod features;
+pub mod health;
 pub mod home;
 pub mod load;
 pub mod ml;
@@ -18,10 +20,11 @@ pub mod validate;
 
 pub use error::ConfigError;
 pub use features::{FeaturesConfig, LlmSettings, NewsSource, SentimentConfig, WhaleConfig};
+pub use health::{AlertsConfig, HealthConfig, Webhook, WebhookFormat};
 pub use home::Home;
 pub use load::{DEFAULT_TOML, load};
 pub use ml::MlConfig;
 pub use validate::{
-    AgentSpec, BreakerConfig, ClockSource, CollectorConfig, Config, HealthConfig, LogConfig,
-    RestartConfig, SupervisorConfig,
+    AgentSpec, BreakerConfig, ClockSource, CollectorConfig, Config, LogConfig, RestartConfig,
+    SupervisorConfig,
 };

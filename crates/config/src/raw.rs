@@ -9,7 +9,7 @@ use serde::Deserialize;
 pub struct RawConfig {
     pub supervisor: RawSupervisor,
     pub logs: RawLogs,
-    pub health: RawHealth,
+    pub health: crate::health::RawHealth,
     pub agents: BTreeMap<String, RawAgent>,
     pub collector: RawCollector,
     pub features: crate::features::RawFeatures,
@@ -28,7 +28,6 @@ pub struct RawCollector {
     pub min_request_interval_ms: u64,
     pub request_timeout_ms: u64,
     pub clock: String,
-    pub coverage_alert_below: f64,
     pub trades: bool,
     pub depth_levels: u32,
     pub backfill_hours: u32,
@@ -73,12 +72,6 @@ pub struct RawLogs {
     pub max_file_bytes: u64,
     pub keep_files: u32,
     pub queue_lines: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawHealth {
-    pub tcp_addr: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

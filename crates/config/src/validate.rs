@@ -1,7 +1,7 @@
 //! The validated runtime configuration: durations instead of integers, agents in start
 //! order, and every problem of the raw file reported together.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{path::PathBuf, time::Duration};
 
 use cst_protocol::AGENTS;
 
@@ -15,7 +15,7 @@ use crate::{
 pub struct Config {
     pub supervisor: SupervisorConfig,
     pub logs: LogConfig,
-    pub health: HealthConfig,
+    pub health: crate::health::HealthConfig,
     /// All eight agents, in start order.
     pub agents: Vec<AgentSpec>,
     pub collector: CollectorConfig,
@@ -34,7 +34,6 @@ pub struct CollectorConfig {
     pub min_request_interval: Duration,
     pub request_timeout: Duration,
     pub clock: ClockSource,
-    pub coverage_alert_below: f64,
     pub trades: bool,
     pub depth_levels: u32,
     pub backfill_hours: u32,
@@ -83,11 +82,6 @@ pub struct LogConfig {
     pub max_file_bytes: u64,
     pub keep_files: u32,
     pub queue_lines: usize,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct HealthConfig {
-    pub tcp_addr: Option<SocketAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,28 +191,7 @@ impl Config {
             "logs.queue_lines must be at least 1".to_string(),
         );
 
-        let tcp_addr = match raw.health.tcp_addr.trim() {
-            "" => None,
-            text => match text.parse::<SocketAddr>() {
-                Ok(addr) if addr.ip().is_loopback() => Some(addr),
-                Ok(addr) => {
-                    check(
-                        false,
-                        format!(
-                            "health.tcp_addr {addr} is not a loopback address: use 127.0.0.1:PORT"
-                        ),
-                    );
-                    None
-                }
-                Err(e) => {
-                    check(
-                        false,
-                        format!("health.tcp_addr {text:?} is not HOST:PORT ({e})"),
-                    );
-                    None
-                }
-            },
-        };
+        let health = crate::health::health(&raw.health, &mut check);
 
         for name in raw.agents.keys() {
             check(
@@ -277,13 +250,6 @@ impl Config {
             !c.exchange.trim().is_empty(),
             "collector.exchange is empty".to_string(),
         );
-        check(
-            (0.0..=1.0).contains(&c.coverage_alert_below),
-            format!(
-                "collector.coverage_alert_below must be between 0 and 1, got {}",
-                c.coverage_alert_below
-            ),
-        );
         let features = features::features(&raw.features, &mut check);
         let sentiment = features::sentiment(&raw.sentiment, &mut check);
         let whale = features::whale(&raw.whale, &mut check);
@@ -320,7 +286,7 @@ impl Config {
                 keep_files: l.keep_files,
                 queue_lines: l.queue_lines,
             },
-            health: HealthConfig { tcp_addr },
+            health,
             agents,
             collector: CollectorConfig {
                 exchange: c.exchange.clone(),
@@ -330,7 +296,6 @@ impl Config {
                 min_request_interval: ms(c.min_request_interval_ms),
                 request_timeout: ms(c.request_timeout_ms),
                 clock,
-                coverage_alert_below: c.coverage_alert_below,
                 trades: c.trades,
                 depth_levels: c.depth_levels,
                 backfill_hours: c.backfill_hours,

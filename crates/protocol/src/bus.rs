@@ -17,6 +17,8 @@ pub enum AgentFrame {
     Publish(Event),
     Ping(Ping),
     CommandAck(CommandAck),
+    /// The health agent's verdict (accepted from the `health` agent only).
+    Health(Box<crate::health::HealthReport>),
 }
 
 /// Supervisor → agent.

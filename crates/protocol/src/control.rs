@@ -16,6 +16,10 @@ pub enum ControlRequest {
     RunNow(AgentName),
     Reload,
     Stop,
+    /// The full report, with the health agent's verdict: answered with `Report`.
+    Report,
+    /// Stop one agent and keep it stopped (until `cst restart AGENT` or the next `cst up`).
+    StopAgent(AgentName),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +42,7 @@ pub enum ControlResponse {
     Done(Outcome),
     /// The request was refused; the message says why and what to do.
     Failed(Outcome),
+    Report(Box<crate::health::ServiceReport>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

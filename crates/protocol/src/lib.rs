@@ -9,7 +9,9 @@
 //! - [`bus`]: agent ⇄ supervisor frames on `HOME/run/bus.sock` (handshake, heartbeats,
 //!   publish/subscribe of artifact events, commands).
 //! - [`control`]: `cst` CLI ⇄ supervisor frames on `HOME/run/control.sock`.
-//! - [`status`]: the status/health report (also served as JSON on `HOME/run/health.sock`).
+//! - [`status`]: the supervisor's status report (agents, breakers), as protocol v1 knows it.
+//! - [`health`]: the health agent's verdict and the [`health::ServiceReport`] merging both,
+//!   served by `cst status` and as JSON on `HOME/run/health.sock`.
 //! - [`socket`]: file-path local sockets with owner-only permissions and peer credentials.
 //! - [`error`]: the [`FrameError`] and [`SocketError`] types.
 
@@ -17,6 +19,7 @@ pub mod bus;
 pub mod control;
 pub mod error;
 pub mod frame;
+pub mod health;
 pub mod socket;
 pub mod status;
 

@@ -1,5 +1,6 @@
-//! The supervisor's report on itself and its agents: `cst status`, `cst health`,
-//! and `GET /health` on the health socket all serve this one type.
+//! The supervisor's report on itself and its agents, as protocol v1 peers know it
+//! (`ControlRequest::Status`). `cst status`, `cst health` and `GET /health` serve
+//! [`crate::health::ServiceReport`], its superset with the health agent's verdict.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +10,8 @@ use crate::bus::Counter;
 pub struct StatusReport {
     /// `go`, `degraded` or `nogo`. Never `go` without a health report from the health agent.
     pub status: ServiceStatus,
-    /// Every agent Ready and no breaker open. Later readiness parts (models, data) AND into it.
+    /// Every agent Ready, no breaker open, and every readiness check of a current health
+    /// report passing (models, features, calibration, coverage).
     pub ready: bool,
     /// Each reason the service is not ready or not GO, in words a user can act on.
     pub reasons: Vec<String>,

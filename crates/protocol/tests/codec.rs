@@ -52,7 +52,7 @@ where
 
 #[test]
 fn every_agent_frame_round_trips() {
-    assert_round_trips(&samples::agent_frames(), samples::agent_variant, 7);
+    assert_round_trips(&samples::agent_frames(), samples::agent_variant, 8);
 }
 
 #[test]
@@ -66,12 +66,12 @@ fn every_supervisor_frame_round_trips() {
 
 #[test]
 fn every_control_request_round_trips() {
-    assert_round_trips(&samples::control_requests(), samples::request_variant, 7);
+    assert_round_trips(&samples::control_requests(), samples::request_variant, 9);
 }
 
 #[test]
 fn every_control_response_round_trips() {
-    assert_round_trips(&samples::control_responses(), samples::response_variant, 5);
+    assert_round_trips(&samples::control_responses(), samples::response_variant, 6);
 }
 
 /// A reader sees arbitrary read boundaries: nothing may come out before a frame is complete,

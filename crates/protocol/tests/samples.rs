@@ -10,6 +10,7 @@ use cst_protocol::{
         Ready, Rejected, Subscribe, SupervisorFrame, Welcome,
     },
     control::{AgentName, ClientHello, ControlRequest, ControlResponse, Outcome, ServerHello},
+    health::{Check, Component, HealthReport, Metric, ServiceReport},
     status::{
         AgentState, AgentStatus, BreakerState, ExitInfo, ServiceStatus, StatusReport,
         SupervisorInfo,
@@ -57,6 +58,7 @@ pub fn agent_frames() -> Vec<AgentFrame> {
             id: 77,
             outcome: "config reloaded: 2 pairs added".to_owned(),
         }),
+        AgentFrame::Health(Box::new(health_report())),
     ]
 }
 
@@ -69,6 +71,7 @@ pub fn agent_variant(frame: &AgentFrame) -> usize {
         AgentFrame::Publish(_) => 4,
         AgentFrame::Ping(_) => 5,
         AgentFrame::CommandAck(_) => 6,
+        AgentFrame::Health(_) => 7,
     }
 }
 
@@ -130,6 +133,8 @@ pub fn control_requests() -> Vec<ControlRequest> {
         ControlRequest::RunNow(agent_name("collector")),
         ControlRequest::Reload,
         ControlRequest::Stop,
+        ControlRequest::Report,
+        ControlRequest::StopAgent(agent_name("collector")),
     ]
 }
 
@@ -142,6 +147,8 @@ pub fn request_variant(request: &ControlRequest) -> usize {
         ControlRequest::RunNow(_) => 4,
         ControlRequest::Reload => 5,
         ControlRequest::Stop => 6,
+        ControlRequest::Report => 7,
+        ControlRequest::StopAgent(_) => 8,
     }
 }
 
@@ -169,6 +176,16 @@ pub fn control_responses() -> Vec<ControlResponse> {
         };
         responses.push(ControlResponse::Status(Box::new(report)));
     }
+    responses.push(ControlResponse::Report(Box::new(service_report())));
+    responses.push(ControlResponse::Report(Box::new(ServiceReport {
+        health_score: None,
+        health_at: None,
+        health_age_ms: None,
+        checks: vec![],
+        components: vec![],
+        metrics: vec![],
+        ..service_report()
+    })));
     responses
 }
 
@@ -179,6 +196,7 @@ pub fn response_variant(response: &ControlResponse) -> usize {
         ControlResponse::Status(_) => 2,
         ControlResponse::Done(_) => 3,
         ControlResponse::Failed(_) => 4,
+        ControlResponse::Report(_) => 5,
     }
 }
 
@@ -263,5 +281,57 @@ pub fn status_report() -> StatusReport {
             stopping: false,
         },
         agents,
+    }
+}
+
+/// A NO-GO verdict: no model for one horizon, one component at half.
+pub fn health_report() -> HealthReport {
+    HealthReport {
+        at: 1_734_000_000,
+        status: ServiceStatus::Nogo,
+        score: 47.5,
+        ready: false,
+        checks: vec![
+            Check {
+                name: "models".to_owned(),
+                ok: false,
+                reason: "no active 24 h model: train one with `cst train`".to_owned(),
+            },
+            Check {
+                name: "coverage".to_owned(),
+                ok: true,
+                reason: "136 of 136 pairs covered (100.0%)".to_owned(),
+            },
+        ],
+        components: vec![Component {
+            name: "freshness".to_owned(),
+            weight: 10.0,
+            score: 0.5,
+            detail: "newest technical input 30 h old".to_owned(),
+        }],
+        metrics: vec![Metric {
+            name: "coverage_ratio".to_owned(),
+            help: "Fraction of live pairs with fresh, complete candles".to_owned(),
+            labels: vec![("exchange".to_owned(), "kraken".to_owned())],
+            value: 1.0,
+        }],
+    }
+}
+
+pub fn service_report() -> ServiceReport {
+    let status = status_report();
+    let health = health_report();
+    ServiceReport {
+        status: health.status,
+        ready: false,
+        health_score: Some(health.score),
+        reasons: cst_protocol::health::reasons(&health.checks, &health.components),
+        checks: health.checks,
+        components: health.components,
+        health_at: Some(health.at),
+        health_age_ms: Some(1_250),
+        metrics: health.metrics,
+        supervisor: status.supervisor,
+        agents: status.agents,
     }
 }

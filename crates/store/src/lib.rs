@@ -10,6 +10,7 @@
 //! - [`flow`]: how far each pair's trades are known complete; depth snapshots by window.
 //! - [`news`]: scored news items, the coins they mention, and when each source was read.
 //! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
+//! - [`health`]: what the ml agent serves, its drift checks, health reports and alerts.
 //! - [`rewind`]: the store as it was at a time (look-ahead tests, replays), and copies.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically
 //!   and verified on read.
@@ -23,6 +24,7 @@ pub mod candles;
 pub mod db;
 pub mod error;
 pub mod flow;
+pub mod health;
 pub mod migrations;
 pub mod models;
 pub mod news;
@@ -37,6 +39,7 @@ pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;
 pub use flow::TradeCoverage;
+pub use health::{DriftCheck, InputTimes, PredictionCount, Serving, StoredAlert, StoredHealth};
 pub use models::{ModelRecord, ModelStatus};
 pub use news::{NewsCoverage, StoredLlm, StoredNews};
 pub use pairs::{CoverageAudit, ListingChanges, PairRecord};

@@ -167,6 +167,45 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: one model's predictions over a span, for the ml agent's hourly calibration-drift
     // check.
     "CREATE INDEX predictions_by_model ON predictions (model_id, t);",
+    // 9: what the running ml agent serves, its drift checks, the health agent's reports
+    // and alerts, and predictions by time for the daily report.
+    "CREATE TABLE serving (
+        horizon_h  INTEGER PRIMARY KEY,
+        model_id   TEXT    NOT NULL,
+        pid        INTEGER NOT NULL
+    );
+    CREATE TABLE drift_checks (
+        horizon_h     INTEGER NOT NULL,
+        model_id      TEXT    NOT NULL,
+        at            INTEGER NOT NULL,
+        rows          INTEGER NOT NULL,
+        median_psi    REAL,
+        worst_feature TEXT,
+        worst_psi     REAL,
+        resolved      INTEGER NOT NULL,
+        ece           REAL,
+        drifted       INTEGER NOT NULL,
+        summary       TEXT    NOT NULL,
+        PRIMARY KEY (horizon_h, at, model_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE health_reports (
+        at      INTEGER PRIMARY KEY,
+        status  TEXT    NOT NULL CHECK (status IN ('go', 'degraded', 'nogo')),
+        score   REAL    NOT NULL,
+        ready   INTEGER NOT NULL,
+        report  TEXT    NOT NULL
+    );
+    CREATE TABLE alerts (
+        id        INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        severity  TEXT    NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+        kind      TEXT    NOT NULL,
+        subject   TEXT    NOT NULL,
+        message   TEXT    NOT NULL,
+        delivered TEXT    NOT NULL
+    );
+    CREATE INDEX alerts_by_time ON alerts (at);
+    CREATE INDEX predictions_by_time ON predictions (t);",
 ];
 
 /// The version a fully migrated database has.

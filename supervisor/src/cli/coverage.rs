@@ -35,7 +35,7 @@ pub fn run(home: &Home, config: Option<&Path>, json: bool) -> ExitCode {
             "live": audit.live,
             "covered": audit.covered,
             "fraction": fraction,
-            "threshold": config.collector.coverage_alert_below,
+            "threshold": config.health.min_coverage,
             "missing": audit.missing,
         });
         println!("{value:#}");
@@ -46,13 +46,13 @@ pub fn run(home: &Home, config: Option<&Path>, json: bool) -> ExitCode {
             audit.live,
             fraction * 100.0,
             audit.at,
-            config.collector.coverage_alert_below * 100.0
+            config.health.min_coverage * 100.0
         );
         for m in &audit.missing {
             println!("  - {m}");
         }
     }
-    if fraction >= config.collector.coverage_alert_below {
+    if fraction >= config.health.min_coverage {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

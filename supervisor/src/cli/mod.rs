@@ -15,6 +15,7 @@ pub mod models;
 pub mod predict;
 pub mod render;
 pub mod replay;
+pub mod report;
 pub mod train;
 pub mod up;
 
@@ -52,7 +53,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Is the service ready, and if not, why. Exit code 0 only when ready.
+    /// Is the service ready and GO, and if not, why: every readiness check and the health
+    /// score's components. Exit code 0 only when ready.
     Health {
         #[arg(long)]
         json: bool,
@@ -65,8 +67,9 @@ pub enum Command {
     RunNow { agent: String },
     /// Validate the configuration file and tell every agent to re-read it.
     Reload,
-    /// Stop every agent (reverse start order) and the supervisor.
-    Stop,
+    /// Stop every agent (reverse start order) and the supervisor; with AGENT, stop only that
+    /// agent and keep it stopped (`cst restart AGENT` starts it again).
+    Stop { agent: Option<String> },
     /// Import recorded candles into HOME/data/cst.db, through the same integrity checks as
     /// live data.
     #[command(subcommand)]
@@ -86,6 +89,9 @@ pub enum Command {
     /// Predictions of the active models from each pair's newest feature row. Exit code 1
     /// when no model is active (and no numbers are printed).
     Predict(predict::PredictArgs),
+    /// The daily report (health, coverage, calibration, models against baselines,
+    /// predictions gated, alerts), as the health agent wrote it at 00:00 UTC.
+    Report(report::ReportArgs),
     /// The model registry; `cst models rollback HORIZON` reactivates the previous model.
     Models(models::ModelsArgs),
     /// Serve recorded candle files as a Kraken-compatible public REST API on a simulated
@@ -120,6 +126,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Train(args) => train::run(&home, cli.config.as_deref(), args),
         Command::Predict(args) => predict::run(&home, cli.config.as_deref(), args),
         Command::Models(args) => models::run(&home, cli.config.as_deref(), args),
+        Command::Report(args) => report::run(&home, args),
         Command::Logs {
             agent,
             lines,
@@ -161,12 +168,12 @@ async fn dispatch(
     let agent = |agent: String| AgentName { agent };
     let request = match command {
         Command::Status { json } => {
-            let report = client.status().await?;
+            let report = client.report().await?;
             render::print_status(&report, &render::features_line(home, config), json);
             return Ok(ExitCode::SUCCESS);
         }
         Command::Health { json } => {
-            let report = client.status().await?;
+            let report = client.report().await?;
             render::print_health(&report, json);
             return Ok(if report.ready {
                 ExitCode::SUCCESS
@@ -178,7 +185,8 @@ async fn dispatch(
         Command::Reset { agent: a } => ControlRequest::Reset(agent(a)),
         Command::RunNow { agent: a } => ControlRequest::RunNow(agent(a)),
         Command::Reload => ControlRequest::Reload,
-        Command::Stop => {
+        Command::Stop { agent: Some(a) } => ControlRequest::StopAgent(agent(a)),
+        Command::Stop { agent: None } => {
             let outcome = client
                 .request_within(ControlRequest::Stop, Duration::from_secs(600))
                 .await?;
@@ -195,6 +203,7 @@ async fn dispatch(
         | Command::Train(_)
         | Command::Predict(_)
         | Command::Models(_)
+        | Command::Report(_)
         | Command::ReplayExchange(_) => unreachable_command(),
     };
     let outcome = client.request(request).await?;

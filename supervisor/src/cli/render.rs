@@ -3,7 +3,7 @@
 
 #![allow(clippy::print_stdout)]
 
-use cst_protocol::status::{AgentStatus, StatusReport};
+use cst_protocol::{health::ServiceReport, status::AgentStatus};
 
 /// The FeatureSet of the configuration `cst up` reads under this home (the same search
 /// order): its version, and the groups this deployment leaves out because their source does
@@ -30,7 +30,7 @@ pub fn features_line(
     }
 }
 
-fn json(report: &StatusReport, features: &serde_json::Value) {
+fn json(report: &ServiceReport, features: &serde_json::Value) {
     let value = serde_json::to_value(report).map(|mut v| {
         v["features"] = features.clone();
         v
@@ -45,15 +45,45 @@ fn mib(bytes: Option<u64>) -> String {
     bytes.map_or("-".into(), |b| format!("{:.1} MiB", b as f64 / 1_048_576.0))
 }
 
-fn header(report: &StatusReport) {
+fn header(report: &ServiceReport) {
     let ready = if report.ready { "READY" } else { "NOT READY" };
+    let score = report
+        .health_score
+        .map_or("no health score".to_string(), |s| {
+            format!("health {s:.1}/100")
+        });
     println!(
-        "status: {}   {ready}   supervisor pid {}   home {}",
-        report.status, report.supervisor.pid, report.supervisor.home
+        "status: {}   {ready}   {score}   supervisor pid {}   home {}",
+        report.status.to_string().to_uppercase(),
+        report.supervisor.pid,
+        report.supervisor.home
     );
 }
 
-fn reasons(report: &StatusReport) {
+/// Every readiness check and score component, with its figures.
+fn checks(report: &ServiceReport) {
+    if !report.checks.is_empty() {
+        println!("\nreadiness:");
+    }
+    for c in &report.checks {
+        let mark = if c.ok { "ok  " } else { "FAIL" };
+        println!("  {mark} {:<12} {}", c.name, c.reason);
+    }
+    if !report.components.is_empty() {
+        println!("\nhealth score components:");
+    }
+    for c in &report.components {
+        println!(
+            "  {:<12} {:>5.1} / {:<3.0} {}",
+            c.name,
+            c.score * c.weight,
+            c.weight,
+            c.detail
+        );
+    }
+}
+
+fn reasons(report: &ServiceReport) {
     for reason in &report.reasons {
         println!("  - {reason}");
     }
@@ -81,7 +111,7 @@ fn agent_row(a: &AgentStatus) -> String {
     )
 }
 
-pub fn print_status(report: &StatusReport, features: &serde_json::Value, as_json: bool) {
+pub fn print_status(report: &ServiceReport, features: &serde_json::Value, as_json: bool) {
     if as_json {
         return json(report, features);
     }
@@ -122,7 +152,7 @@ pub fn print_status(report: &StatusReport, features: &serde_json::Value, as_json
     }
 }
 
-pub fn print_health(report: &StatusReport, as_json: bool) {
+pub fn print_health(report: &ServiceReport, as_json: bool) {
     if as_json {
         return match serde_json::to_string_pretty(report) {
             Ok(text) => println!("{text}"),
@@ -131,4 +161,5 @@ pub fn print_health(report: &StatusReport, as_json: bool) {
     }
     header(report);
     reasons(report);
+    checks(report);
 }

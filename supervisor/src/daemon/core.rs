@@ -8,7 +8,8 @@ use cst_config::{Config, Home};
 use cst_protocol::{
     bus::{AgentFrame, Command, CommandKind, Counter, Event, SupervisorFrame},
     control::{ControlRequest, ControlResponse, Outcome},
-    status::{ExitInfo, StatusReport},
+    health::{HealthReport, ServiceReport},
+    status::ExitInfo,
 };
 use nix::{sys::signal::killpg, unistd::Pid};
 use tokio::{
@@ -58,10 +59,15 @@ pub struct Core {
     pub started: Instant,
     pub stopping: bool,
     pub own_usage: Option<(u64, f32)>,
+    /// The health agent's latest report and when it arrived.
+    pub health: Option<(Instant, HealthReport)>,
     spawner: Spawner,
     logs: LogSink,
     stats: Arc<SocketStats>,
-    report: watch::Sender<Arc<StatusReport>>,
+    report: watch::Sender<Arc<ServiceReport>>,
+    /// When the report was last published: at least once a second, so a health report
+    /// going stale shows even when nothing else happens.
+    published: Instant,
     next_command: u64,
     pending: HashMap<u64, PendingAck>,
     /// Replies to `cst stop`, sent once every agent is down.
@@ -77,7 +83,7 @@ pub struct CoreParts {
     pub spawner: Spawner,
     pub logs: LogSink,
     pub stats: Arc<SocketStats>,
-    pub report: watch::Sender<Arc<StatusReport>>,
+    pub report: watch::Sender<Arc<ServiceReport>>,
 }
 
 impl Core {
@@ -104,10 +110,12 @@ impl Core {
             started: Instant::now(),
             stopping: false,
             own_usage: None,
+            health: None,
             spawner: p.spawner,
             logs: p.logs,
             stats: p.stats,
             report: p.report,
+            published: Instant::now(),
             next_command: 1,
             pending: HashMap::new(),
             stop_waiters: Vec::new(),
@@ -150,7 +158,8 @@ impl Core {
                 },
                 _ = ticker.tick() => {
                     let changed = self.tick();
-                    if std::mem::take(&mut dirty) || changed {
+                    let due = self.published.elapsed() >= Duration::from_secs(1);
+                    if std::mem::take(&mut dirty) || changed || due {
                         self.publish();
                     }
                 }
@@ -168,7 +177,8 @@ impl Core {
         tracing::info!("every agent stopped");
     }
 
-    fn publish(&self) {
+    fn publish(&mut self) {
+        self.published = Instant::now();
         self.report.send_replace(Arc::new(report::build(self)));
     }
 
@@ -342,6 +352,13 @@ impl Core {
                     let _ = p.reply.send(ControlResponse::Done(Outcome { message }));
                 }
             }
+            AgentFrame::Health(report) => {
+                if slot.machine.name == "health" {
+                    self.health = Some((now, *report));
+                } else {
+                    tracing::warn!(agent = %slot.machine.name, "health report from an agent other than `health` ignored");
+                }
+            }
             // Answered by the connection task; never forwarded.
             AgentFrame::Hello(_) | AgentFrame::Ping(_) => {}
         }
@@ -422,15 +439,32 @@ impl Core {
     ) {
         let done = |message: String| ControlResponse::Done(Outcome { message });
         let failed = |message: String| ControlResponse::Failed(Outcome { message });
-        let refuse_while_stopping =
-            self.stopping && !matches!(request, ControlRequest::Status | ControlRequest::Stop);
+        let refuse_while_stopping = self.stopping
+            && !matches!(
+                request,
+                ControlRequest::Status | ControlRequest::Report | ControlRequest::Stop
+            );
         if refuse_while_stopping {
             let _ = reply.send(failed("the supervisor is stopping".into()));
             return;
         }
         let response = match request {
             ControlRequest::Hello(_) => failed("already greeted".into()),
-            ControlRequest::Status => ControlResponse::Status(Box::new(report::build(self))),
+            ControlRequest::Status => {
+                ControlResponse::Status(Box::new(report::build(self).status_report()))
+            }
+            ControlRequest::Report => ControlResponse::Report(Box::new(report::build(self))),
+            ControlRequest::StopAgent(a) => match self.agent_index(&a.agent) {
+                Err(e) => failed(e),
+                Ok(i) => {
+                    let actions = self.slots[i].machine.stop(now);
+                    self.execute(i, actions);
+                    done(format!(
+                        "stopping {0}; it stays stopped until `cst restart {0}` or the next `cst up`",
+                        a.agent
+                    ))
+                }
+            },
             ControlRequest::Restart(a) => match self.agent_index(&a.agent) {
                 Err(e) => failed(e),
                 Ok(i) => match self.slots[i].machine.restart(now) {

@@ -1,5 +1,5 @@
 //! The health socket speaks HTTP/1.1 so curl, Prometheus and any monitoring tool can use it:
-//! `GET /health` (JSON status report) and `GET /metrics` (Prometheus text). It serves the
+//! `GET /health` (JSON service report: status, health score, checks, components, reasons) and `GET /metrics` (Prometheus text). It serves the
 //! latest report kept by the core, so it answers even when every agent is down.
 
 use std::sync::Arc;
@@ -12,8 +12,8 @@ use axum::{
     routing::get,
 };
 use cst_protocol::{
+    health::ServiceReport,
     socket::{self, Listener},
-    status::StatusReport,
 };
 use hyper::server::conn::http1;
 use hyper_util::{
@@ -33,7 +33,7 @@ use super::{
 
 #[derive(Debug, Clone)]
 pub struct HealthState {
-    pub report: watch::Receiver<Arc<StatusReport>>,
+    pub report: watch::Receiver<Arc<ServiceReport>>,
     pub stats: Arc<SocketStats>,
 }
 

@@ -1,13 +1,16 @@
 //! Prometheus text (exposition format 0.0.4, what `promtool check metrics` and every
-//! Prometheus accept) for `GET /metrics`, built from the latest status report and the
-//! socket counters at request time.
+//! Prometheus accept) for `GET /metrics`, built from the latest service report (agents, the
+//! health agent's score, checks and gauges) and the socket counters at request time.
 
 use std::sync::atomic::AtomicU64;
 
-use cst_protocol::status::{AgentState, BreakerState, StatusReport};
+use cst_protocol::{
+    health::ServiceReport,
+    status::{AgentState, BreakerState, ServiceStatus},
+};
 use prometheus::{
-    Encoder, GaugeVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-    TextEncoder, core::Collector,
+    Counter, Encoder, Gauge, GaugeVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder, core::Collector,
 };
 
 use super::stats::SocketStats;
@@ -47,13 +50,106 @@ impl Scrape {
     }
 }
 
-pub fn render(report: &StatusReport, stats: &SocketStats) -> String {
+/// An agent's counter from its latest heartbeat (0 when it does not report it yet).
+fn reported(report: &ServiceReport, agent: &str, counter: &str) -> u64 {
+    report
+        .agents
+        .iter()
+        .find(|a| a.name == agent)
+        .and_then(|a| a.counters.iter().find(|c| c.name == counter))
+        .map_or(0, |c| c.value)
+}
+
+pub fn render(report: &ServiceReport, stats: &SocketStats) -> String {
     let s = Scrape(Registry::new_custom(Some("cst".into()), None).unwrap_or_default());
     s.gauge(
         "ready",
-        "1 when every agent is Ready and no breaker is open",
+        "1 when every readiness check passes (models, features, calibration, coverage, agents, breakers)",
         report.ready as i64,
     );
+    s.gauge(
+        "status",
+        "Service status: 2 GO, 1 DEGRADED (paper only), 0 NO-GO (no new entries)",
+        match report.status {
+            ServiceStatus::Go => 2,
+            ServiceStatus::Degraded => 1,
+            ServiceStatus::Nogo => 0,
+        },
+    );
+    if let (Some(score), Some(g)) = (
+        report.health_score,
+        s.add(Gauge::new(
+            "health_score",
+            "The health agent's score, 0-100",
+        )),
+    ) {
+        g.set(score);
+    }
+    if let Some(g) = s.add(GaugeVec::new(
+        Opts::new("check_ok", "1 when the readiness check passes"),
+        &["check"],
+    )) {
+        for c in &report.checks {
+            g.with_label_values(&[c.name.as_str()])
+                .set(f64::from(u8::from(c.ok)));
+        }
+    }
+    if let Some(g) = s.add(GaugeVec::new(
+        Opts::new(
+            "health_component_score",
+            "Fraction of its weight a health score component earns, 0-1",
+        ),
+        &["component"],
+    )) {
+        for c in &report.components {
+            g.with_label_values(&[c.name.as_str()]).set(c.score);
+        }
+    }
+    health_gauges(&s, report);
+    let ml_counters = [
+        (
+            "predictions_total",
+            "Predictions stored by the ml agent",
+            "predictions",
+        ),
+        (
+            "predictions_gated_total",
+            "Predictions with a calibrated P(up) at or above the 0.80 gate",
+            "predictions_gated",
+        ),
+        (
+            "inference_batches_total",
+            "Hourly batches served by the ml agent (feature rows and inference for every pair)",
+            "serve_batches",
+        ),
+    ];
+    for (name, help, counter) in ml_counters {
+        if let Some(c) = s.add(IntCounter::new(name, help)) {
+            c.inc_by(reported(report, "ml", counter));
+        }
+    }
+    if let Some(c) = s.add(Counter::new(
+        "inference_seconds_total",
+        "Time the ml agent spent serving batches; rate over inference_batches_total is the latency",
+    )) {
+        c.inc_by(reported(report, "ml", "serve_micros") as f64 / 1e6);
+    }
+    for (name, help, counter) in [
+        (
+            "collector_requests_total",
+            "HTTP requests the collector sent to the exchange (retries included)",
+            "requests",
+        ),
+        (
+            "collector_request_errors_total",
+            "Exchange requests that failed (transport, timeout, 429, non-2xx)",
+            "request_errors",
+        ),
+    ] {
+        if let Some(c) = s.add(IntCounter::new(name, help)) {
+            c.inc_by(reported(report, "collector", counter));
+        }
+    }
     s.gauge(
         "supervisor_uptime_seconds",
         "Seconds since the supervisor started",
@@ -181,18 +277,61 @@ pub fn render(report: &StatusReport, stats: &SocketStats) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The health agent's gauges (coverage, freshness, …), one metric family per name.
+fn health_gauges(s: &Scrape, report: &ServiceReport) {
+    let mut families: Vec<(&str, GaugeVec)> = Vec::new();
+    for m in &report.metrics {
+        let family = match families.iter().find(|(n, _)| *n == m.name) {
+            Some((_, g)) => g.clone(),
+            None => {
+                let labels: Vec<&str> = m.labels.iter().map(|(k, _)| k.as_str()).collect();
+                let Some(g) = s.add(GaugeVec::new(Opts::new(&m.name, &m.help), &labels)) else {
+                    continue;
+                };
+                families.push((m.name.as_str(), g.clone()));
+                g
+            }
+        };
+        let values: Vec<&str> = m.labels.iter().map(|(_, v)| v.as_str()).collect();
+        match family.get_metric_with_label_values(&values) {
+            Ok(g) => g.set(m.value),
+            Err(e) => tracing::warn!(metric = %m.name, error = %e, "gauge left out of /metrics"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use cst_protocol::status::{ServiceStatus, SupervisorInfo};
+    use cst_protocol::{health::Metric, status::SupervisorInfo};
 
     use super::*;
 
     #[test]
     fn counters_keep_their_total_suffix_and_help() {
-        let report = StatusReport {
+        let gauge = |labels: &[(&str, &str)], value| Metric {
+            name: "coverage_ratio".into(),
+            help: "Fraction of live pairs covered".into(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            value,
+        };
+        let report = ServiceReport {
             status: ServiceStatus::Nogo,
             ready: false,
+            health_score: Some(42.5),
             reasons: vec![],
+            checks: vec![],
+            components: vec![],
+            health_at: None,
+            health_age_ms: None,
+            metrics: vec![
+                gauge(&[("exchange", "kraken")], 0.97),
+                gauge(&[("exchange", "binance")], 1.0),
+                // Another label set under the same name is refused, not a broken scrape.
+                gauge(&[], 0.5),
+            ],
             supervisor: SupervisorInfo {
                 pid: 1,
                 version: "0".into(),
@@ -207,6 +346,16 @@ mod tests {
         let text = render(&report, &SocketStats::default());
         assert!(text.contains("# HELP cst_bus_frames_received_total Frames received from agents\n# TYPE cst_bus_frames_received_total counter\ncst_bus_frames_received_total 0\n"), "{text}");
         assert!(text.contains("cst_ready 0\n"));
+        assert!(text.contains("cst_health_score 42.5\n"), "{text}");
+        assert!(
+            text.contains("cst_coverage_ratio{exchange=\"kraken\"} 0.97\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cst_coverage_ratio{exchange=\"binance\"} 1\n"),
+            "{text}"
+        );
+        assert!(text.contains("cst_status 0\n"));
         assert!(text.contains("cst_supervisor_uptime_seconds 5\n"));
     }
 }

@@ -170,12 +170,21 @@ pub async fn run(opts: DaemonOptions, lock: InstanceLock) -> Result<(), DaemonEr
 }
 
 /// The report served before the core's first publish: nothing is running yet, so not ready.
-fn initial_report(home: &Home) -> cst_protocol::status::StatusReport {
-    use cst_protocol::status::{ServiceStatus, StatusReport, SupervisorInfo};
-    StatusReport {
+fn initial_report(home: &Home) -> cst_protocol::health::ServiceReport {
+    use cst_protocol::{
+        health::ServiceReport,
+        status::{ServiceStatus, SupervisorInfo},
+    };
+    ServiceReport {
         status: ServiceStatus::Nogo,
         ready: false,
+        health_score: None,
         reasons: vec!["the supervisor is starting".to_string()],
+        checks: Vec::new(),
+        components: Vec::new(),
+        health_at: None,
+        health_age_ms: None,
+        metrics: Vec::new(),
         supervisor: SupervisorInfo {
             pid: std::process::id(),
             version: env!("CARGO_PKG_VERSION").to_string(),

@@ -1,7 +1,10 @@
 //! The HTTP machinery: rate gate → request → status → body → decode, retried with backoff
 //! for retryable errors, behind a per-endpoint circuit breaker.
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 use backon::Retryable;
 use reqwest::{StatusCode, Url};
@@ -22,6 +25,8 @@ pub struct KrakenClient {
     retry: RetryPolicy,
     gate: RateGate,
     breakers: Breakers,
+    requests: AtomicU64,
+    request_errors: AtomicU64,
 }
 
 impl KrakenClient {
@@ -49,7 +54,18 @@ impl KrakenClient {
             retry: config.retry,
             gate: RateGate::new(config.min_interval),
             breakers: Breakers::new(config.breaker),
+            requests: AtomicU64::new(0),
+            request_errors: AtomicU64::new(0),
         })
+    }
+
+    /// HTTP requests sent (every attempt, retries included) and how many of them failed
+    /// (transport error, timeout, 429, any non-2xx status), since the client was made.
+    pub fn request_counts(&self) -> (u64, u64) {
+        (
+            self.requests.load(Ordering::Relaxed),
+            self.request_errors.load(Ordering::Relaxed),
+        )
     }
 
     /// One public call, with every guard. `decode` runs inside the retry loop, so an
@@ -87,6 +103,15 @@ impl KrakenClient {
 
     async fn fetch(&self, endpoint: Endpoint, url: &Url) -> Result<bytes::Bytes, ExchangeError> {
         self.gate.wait().await;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let result = self.send(endpoint, url).await;
+        if result.is_err() {
+            self.request_errors.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    async fn send(&self, endpoint: Endpoint, url: &Url) -> Result<bytes::Bytes, ExchangeError> {
         tracing::debug!(%endpoint, %url, "exchange request");
         let transport = |source: reqwest::Error| {
             if source.is_timeout() {

@@ -46,6 +46,16 @@ pub struct MlAgent {
     rows_missing: u64,
     skipped_no_model: u64,
     errors: u64,
+    /// Predictions with a calibrated P(up) at or above [`crate::gate::GATE`].
+    predictions_gated: u64,
+    /// Time spent serving batches (rows and inference), and how many.
+    serve_micros: u64,
+    serve_batches: u64,
+    /// What was last written to the store's `serving` table; `None` before the first write,
+    /// so a new process always replaces its predecessor's rows.
+    recorded: Option<Vec<(u32, String)>>,
+    /// The last model-loading failure seen on a tick.
+    load_error: Option<String>,
     /// UTC day of the newest row seen; crossing into the next one starts a training run.
     day: Option<i64>,
     trainer: Trainer,
@@ -75,8 +85,40 @@ impl State {
 }
 
 impl MlAgent {
-    /// Brings the loaded models in line with the registry; returns what is served.
+    /// Brings the loaded models in line with the registry and records what is served in
+    /// the store (the health agent's readiness reads it); returns what is served.
     fn sync_models(&mut self) -> Result<String, MlError> {
+        let result = self.load_models();
+        if result.is_err() {
+            self.server.loaded.clear();
+        }
+        self.record_serving();
+        result
+    }
+
+    fn record_serving(&mut self) {
+        let loaded: Vec<(u32, String)> = self
+            .server
+            .loaded
+            .iter()
+            .map(|(h, p)| (*h, p.model_id.clone()))
+            .collect();
+        let Some(s) = self.state.as_mut() else {
+            return;
+        };
+        if self.recorded.as_ref() == Some(&loaded) {
+            return;
+        }
+        match s.store.set_serving(std::process::id(), &loaded) {
+            Ok(()) => self.recorded = Some(loaded),
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(error = %e, "cannot record the served models");
+            }
+        }
+    }
+
+    fn load_models(&mut self) -> Result<String, MlError> {
         let Some(s) = &self.state else {
             return Ok("not started".into());
         };
@@ -151,7 +193,7 @@ impl MlAgent {
         let Some(s) = &self.state else {
             return;
         };
-        let retrain =
+        let (retrain, records) =
             match self
                 .monitor
                 .check(&s.store, &s.ctx.exchange, &s.ml, &self.server.loaded, now)
@@ -163,6 +205,13 @@ impl MlAgent {
                     return;
                 }
             };
+        let Some(s) = self.state.as_mut() else {
+            return;
+        };
+        if let Err(e) = s.store.insert_drift_checks(&records) {
+            self.errors += 1;
+            tracing::error!(error = %e, "cannot store the drift checks");
+        }
         if retrain.is_empty() || self.trainer.is_running() {
             return;
         }
@@ -188,7 +237,6 @@ impl MlAgent {
         if let Err(e) = self.sync_models() {
             self.errors += 1;
             tracing::error!(error = %e, "cannot load the active models: no predictions");
-            self.server.loaded.clear();
         }
         if self.server.loaded.is_empty() {
             self.skipped_no_model += items.len() as u64;
@@ -197,10 +245,13 @@ impl MlAgent {
         let Some(s) = self.state.as_mut() else {
             return;
         };
-        let served = match self
+        let started = std::time::Instant::now();
+        let served = self
             .server
-            .serve(&s.store, &s.ctx, &items, s.ml.threads as usize)
-        {
+            .serve(&s.store, &s.ctx, &items, s.ml.threads as usize);
+        self.serve_micros += started.elapsed().as_micros() as u64;
+        self.serve_batches += 1;
+        let served = match served {
             Ok(served) => served,
             Err(e) => {
                 self.errors += 1;
@@ -214,6 +265,10 @@ impl MlAgent {
             match served {
                 Served::Predicted { row, predictions } => {
                     self.monitor.push(row.t, row.values);
+                    self.predictions_gated += predictions
+                        .iter()
+                        .filter(|p| p.p_up >= crate::gate::GATE)
+                        .count() as u64;
                     rows.extend(predictions);
                     announce.push((pair, *t));
                 }
@@ -293,6 +348,20 @@ impl Agent for MlAgent {
     }
 
     async fn tick(&mut self, bus: &Publisher) {
+        if self.pending.is_empty() {
+            // A model activated by `cst train` or a rollback is loaded within a heartbeat,
+            // not at the next row: readiness waits for it.
+            // A failure that repeats every heartbeat is counted and logged once.
+            let failed = self.sync_models().err().map(|e| e.to_string());
+            if failed.is_some() && failed != self.load_error {
+                self.errors += 1;
+                tracing::error!(
+                    error = failed.as_deref().unwrap_or(""),
+                    "cannot load the active models: no predictions"
+                );
+            }
+            self.load_error = failed;
+        }
         self.flush(bus);
     }
 
@@ -324,6 +393,9 @@ impl Agent for MlAgent {
                 (horizons - self.server.loaded.len().min(horizons)) as u64,
             ),
             ("predictions", self.predictions),
+            ("predictions_gated", self.predictions_gated),
+            ("serve_micros", self.serve_micros),
+            ("serve_batches", self.serve_batches),
             ("rows_missing", self.rows_missing),
             ("skipped_no_model", self.skipped_no_model),
             ("errors", self.errors),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use cst_config::MlConfig;
 use cst_features::HOUR;
-use cst_store::Store;
+use cst_store::{DriftCheck, Store};
 
 use crate::{
     MlError,
@@ -17,6 +17,9 @@ use crate::{
 const DAY: i64 = 86_400;
 /// Served rows kept for the feature check, at most (the newest).
 const MAX_ROWS: usize = 50_000;
+
+/// The horizons to retrain now (with why), and each horizon's check for the store.
+pub(crate) type Checked = (Vec<(u32, String)>, Vec<DriftCheck>);
 
 #[derive(Debug, Default)]
 pub(crate) struct Monitor {
@@ -41,7 +44,7 @@ impl Monitor {
     }
 
     /// Checks every loaded horizon once per data hour `now`; returns the horizons to
-    /// retrain now, with why.
+    /// retrain now, with why, and each horizon's check for the store.
     pub(crate) fn check(
         &mut self,
         store: &Store,
@@ -49,9 +52,9 @@ impl Monitor {
         ml: &MlConfig,
         loaded: &BTreeMap<u32, Predictor>,
         now: i64,
-    ) -> Result<Vec<(u32, String)>, MlError> {
+    ) -> Result<Checked, MlError> {
         if self.checked.is_some_and(|c| c >= now) {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         self.checked = Some(now);
         self.checks += 1;
@@ -72,6 +75,7 @@ impl Monitor {
             ece: ml.drift_ece,
         };
         let mut retrain = Vec::new();
+        let mut records = Vec::new();
         for (&h, p) in loaded {
             let features = if rows.is_empty() {
                 None
@@ -109,16 +113,30 @@ impl Monitor {
                     )
                 )
             );
-            if let Some(why) = verdict(features.as_ref(), calibration.as_ref(), thresholds) {
+            let why = verdict(features.as_ref(), calibration.as_ref(), thresholds);
+            if let Some(why) = &why {
                 self.detected += 1;
                 status.push_str(&format!("; DRIFT: {why}"));
                 if self.retrained.get(&h).is_none_or(|&l| now - l >= DAY) {
-                    retrain.push((h, why));
+                    retrain.push((h, why.clone()));
                 }
             }
+            records.push(DriftCheck {
+                horizon_h: h,
+                model_id: p.model_id.clone(),
+                at: now,
+                rows: self.recent.len() as u64,
+                median_psi: features.as_ref().map(|f| f.median_psi),
+                worst_feature: features.as_ref().map(|f| f.worst.clone()),
+                worst_psi: features.as_ref().map(|f| f.worst_psi),
+                resolved: p_up.len() as u64,
+                ece: calibration.as_ref().map(|c| c.ece),
+                drifted: why.is_some(),
+                summary: status.clone(),
+            });
             self.status.insert(h, status);
         }
-        Ok(retrain)
+        Ok((retrain, records))
     }
 
     /// Records that `horizons` were sent to retraining at `now`.
@@ -192,8 +210,14 @@ mod tests {
         // volatility alone 2.97); the bar here is set below that.
         ml.drift_psi = 0.15;
         let now = served.samples.last().unwrap().t;
-        let retrain = monitor.check(&store, "binance", &ml, &loaded, now).unwrap();
+        let (retrain, records) = monitor.check(&store, "binance", &ml, &loaded, now).unwrap();
         assert_eq!(retrain.len(), 1, "{:?}", monitor.status);
+        // What the store gets: the figures behind the verdict, for the health agent.
+        assert_eq!(records.len(), 1);
+        let r = &records[0];
+        assert!(r.drifted && r.model_id == "m1" && r.at == now);
+        assert!(r.median_psi.is_some_and(|p| p > 0.15), "{r:?}");
+        assert_eq!((r.resolved, r.ece), (0, None));
         assert_eq!(retrain[0].0, 1);
         assert!(retrain[0].1.contains("feature drift"), "{}", retrain[0].1);
         assert!(monitor.status[&1].contains("DRIFT"));
@@ -208,16 +232,19 @@ mod tests {
             monitor
                 .check(&store, "binance", &ml, &loaded, now)
                 .unwrap()
+                .0
                 .is_empty()
         );
         monitor.retraining(&[1], now);
         let next = monitor
             .check(&store, "binance", &ml, &loaded, now + HOUR)
-            .unwrap();
+            .unwrap()
+            .0;
         assert!(next.is_empty() && monitor.detected == 2);
         let tomorrow = monitor
             .check(&store, "binance", &ml, &loaded, now + DAY)
-            .unwrap();
+            .unwrap()
+            .0;
         assert_eq!(tomorrow.len(), 1);
         assert_eq!(monitor.checks, 3);
         // Rows from the training regime: stable, nothing to retrain.
@@ -228,6 +255,7 @@ mod tests {
         assert!(
             calm.check(&store, "binance", &ml, &loaded, MAR)
                 .unwrap()
+                .0
                 .is_empty()
         );
         assert!(!calm.status[&1].contains("DRIFT"), "{}", calm.status[&1]);

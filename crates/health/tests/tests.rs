@@ -1,0 +1,5 @@
+//! The health crate's integration tests, one binary.
+
+mod daily;
+mod score;
+mod webhook;

@@ -1,0 +1,174 @@
+//! Readiness, GO and the daily report in a replay that trains and activates a model.
+//!
+//! The home holds BTC, ETH and SOL candles up to 2022-06-01 (the recording, rewound to the
+//! replay's start); `cst train` activates the 1 h model, which beats its baselines on these
+//! months. The replay then runs June at 3600x: the service turns READY and GO, writes the
+//! daily report for June 1 at the day boundary of its clock, and falls back once the
+//! collector is stopped and the candles go stale.
+
+use std::time::{Duration, Instant};
+
+use cst_protocol::{health::ServiceReport, status::ServiceStatus};
+use cst_store::Store;
+use cst_tests::{
+    Instance, cst_in,
+    replay::{ReplayExchange, import_recorded, shared},
+};
+
+/// 2022-06-01 00:00 UTC.
+const START: i64 = 1_654_041_600;
+const DAY: i64 = 86_400;
+const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
+/// Features older than this (service clock) fail readiness.
+const MAX_AGE_H: u64 = 6;
+const SPEED: u64 = 3600;
+
+/// The test's configuration with `collector` as its `[collector]` section.
+fn config(collector: &str) -> String {
+    format!(
+        "{}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
+         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
+         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
+         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
+         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = {MAX_AGE_H}\n",
+        collector,
+        shared("news/cryptonews-2021-10_2022-07.csv").display()
+    )
+}
+
+fn check<'a>(r: &'a ServiceReport, name: &str) -> &'a cst_protocol::health::Check {
+    r.checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no {name} check in {r:#?}"))
+}
+
+#[test]
+fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_without_data() {
+    let home = Instance::new_home();
+    import_recorded(home.path(), "binance-2021-2022", &PAIRS);
+    // The store as it was at the replay's start; the replay serves the rest.
+    Store::open(&home.path().join("data/cst.db"))
+        .unwrap()
+        .forget_from(START)
+        .unwrap();
+    // Training reads the same configuration; it needs no exchange address.
+    std::fs::write(
+        home.path().join("config.toml"),
+        config("[collector]\nexchange = \"binance\"\n"),
+    )
+    .unwrap();
+    let out = cst_in(home.path(), &["train", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(runs[0]["status"], "active", "{runs:#}");
+    let model_id = runs[0]["model_id"].as_str().unwrap().to_string();
+
+    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", SPEED as u32);
+    let started = Instant::now();
+    // The imported candles are stored under "binance": the collector continues them.
+    let collector = exchange
+        .collector_config()
+        .replace("exchange = \"replay\"", "exchange = \"binance\"");
+    let inst = Instance::start_in(home, &config(&collector));
+
+    // READY and GO: every check passes and the score crosses 85.
+    let go = inst.wait_report("READY and GO", Duration::from_secs(90), |r| {
+        r.ready && r.status == ServiceStatus::Go
+    });
+    let score = go.health_score.unwrap();
+    assert!(score >= 85.0, "{go:#?}");
+    assert!(go.checks.iter().all(|c| c.ok), "{:#?}", go.checks);
+    assert!(check(&go, "models").reason.contains("1 of 1"));
+    println!(
+        "READY and GO {:.1} s after `cst up`, health score {score:.1}",
+        started.elapsed().as_secs_f64()
+    );
+
+    // The daily report of June 1, written when the service clock passed midnight.
+    let latest = inst.path().join("reports/daily/latest.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !latest.exists() {
+        assert!(Instant::now() < deadline, "no daily report");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = inst.cst(&["report", "--json"]);
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["date"], "2022-06-01");
+    let written = report["generated_at"].as_i64().unwrap();
+    // The first scoring after 00:00: evaluations run every 0.5 s real, 30 min of replay.
+    assert!(
+        (START + DAY..START + DAY + 3600).contains(&written),
+        "written at {written}, not at the day boundary"
+    );
+    println!(
+        "daily report for 2022-06-01 written {} min after 00:00 of the service clock",
+        (written - START - DAY) / 60
+    );
+    let dir = inst.path().join("reports/daily/20220601");
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        files.len() == 1 && files[0].starts_with("daily_metrics_00") && files[0].ends_with(".json"),
+        "{files:?}"
+    );
+    assert!(
+        report["health"]["hours_go"].as_u64().unwrap() >= 1,
+        "{report:#}"
+    );
+    assert_eq!(report["models"][0]["model_id"], model_id.as_str());
+    assert_eq!(report["models"][0]["beats_baselines"], true);
+    assert!(report["calibration"][0]["eval_ece"].as_f64().unwrap() <= 0.05);
+    assert!(
+        report["predictions"][0]["made"].as_u64().unwrap() > 0,
+        "{report:#}"
+    );
+    assert_eq!(report["coverage"]["covered"], 3);
+    assert!(report["paper_pnl"].is_null());
+    let text = String::from_utf8_lossy(&inst.cst(&["report"]).stdout).into_owned();
+    assert!(
+        text.contains("Daily report 2022-06-01") && text.contains("beats all"),
+        "{text}"
+    );
+    let dated = inst.cst(&["report", "--date", "2022-06-01", "--json"]);
+    let dated: serde_json::Value = serde_json::from_slice(&dated.stdout).unwrap();
+    assert_eq!(dated["generated_at"], report["generated_at"]);
+    let missing = inst.cst(&["report", "--date", "2022-05-01"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no daily report"));
+
+    // Stop the collector: no new candles. Within the freshness limit (6 h of service time,
+    // 6 s at 3600x) plus an evaluation, features fail and the service is no longer GO.
+    let out = inst.cst(&["stop", "collector"]);
+    assert!(out.status.success());
+    let stopped = Instant::now();
+    let limit = Duration::from_secs(MAX_AGE_H * 3600 / SPEED + 4);
+    let stale = inst.wait_report("features stale", limit, |r| {
+        !check(r, "features").ok && r.status != ServiceStatus::Go
+    });
+    let took = stopped.elapsed();
+    assert!(!stale.ready);
+    assert!(
+        check(&stale, "features").reason.contains("technical"),
+        "{:#?}",
+        stale.checks
+    );
+    assert!(
+        matches!(stale.status, ServiceStatus::Degraded | ServiceStatus::Nogo),
+        "{stale:#?}"
+    );
+    println!(
+        "collector stopped: features failed and status fell to {} after {:.1} s (limit {} h of service time = {:.1} s at {SPEED}x, + 4 s)",
+        stale.status,
+        took.as_secs_f64(),
+        MAX_AGE_H,
+        (MAX_AGE_H * 3600 / SPEED) as f64
+    );
+}
