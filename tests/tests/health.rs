@@ -61,6 +61,23 @@ fn webhook_stub() -> (String, std::sync::mpsc::Receiver<serde_json::Value>) {
     (url, rx)
 }
 
+/// The next alert of `kind` the stub received within 30 s (others are skipped).
+fn next_alert(
+    alerts: &std::sync::mpsc::Receiver<serde_json::Value>,
+    kind: &str,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let alert = alerts
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no {kind} alert on the webhook within 30 s"));
+        if alert["kind"] == kind {
+            return alert;
+        }
+    }
+}
+
 #[test]
 fn a_fresh_home_without_models_is_not_ready_nogo_and_says_why_everywhere() {
     let (url, alerts) = webhook_stub();
@@ -151,16 +168,7 @@ fn a_fresh_home_without_models_is_not_ready_nogo_and_says_why_everywhere() {
     assert!(body.contains("GET /health"));
 
     // NO-GO is a critical alert, POSTed to the webhook.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let nogo = loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let alert = alerts
-            .recv_timeout(left)
-            .expect("a NO-GO alert on the webhook");
-        if alert["kind"] == "nogo" {
-            break alert;
-        }
-    };
+    let nogo = next_alert(&alerts, "nogo");
     assert_eq!(nogo["severity"], "critical");
     assert!(nogo["message"].as_str().unwrap().contains("no new entries"));
     // ... and only once while it lasts.
@@ -331,4 +339,35 @@ fn a_client_that_never_finishes_its_headers_is_disconnected() {
     // And it keeps serving everyone else.
     let (code, _) = curl(&inst, "/health");
     assert_eq!(code, 200);
+}
+
+#[test]
+fn the_kill_switch_is_a_critical_alert_sent_once_while_it_lasts() {
+    // A stand-in risk agent announcing `risk.halted` (key `k`) every 100 ms.
+    let (url, alerts) = webhook_stub();
+    let bin = cst_tests::bin_dir().join("pubsub_agent");
+    let inst = Instance::start(&format!(
+        "[agents.risk]\nenabled = true\ncommand = [{:?}, \"publish\", \"risk.halted\"]\n\
+         [health.alerts]\nwebhook_url = \"{url}\"\nwebhook_format = \"json\"\n",
+        bin.display().to_string()
+    ));
+    inst.wait_for("every agent up", Duration::from_secs(30), agents_up);
+    let halt = next_alert(&alerts, "kill_switch");
+    assert_eq!(halt["severity"], "critical");
+    assert_eq!(halt["subject"], "k");
+    assert!(
+        halt["message"]
+            .as_str()
+            .unwrap()
+            .contains("cst risk resume")
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let again = alerts
+        .try_iter()
+        .filter(|a| a["kind"] == "kill_switch")
+        .count();
+    assert_eq!(
+        again, 0,
+        "30 more announcements, no second alert within the hour"
+    );
 }

@@ -27,7 +27,7 @@ use cst_store::{ModelStatus, Store, StoredHealth};
 use tokio::time::Instant;
 
 use crate::{
-    alerts::{Alert, Dedup, Severity, conditions},
+    alerts::{Alert, Dedup, Severity, conditions, kill_switch},
     daily,
     inputs::{Inputs, error_total, read_store},
     notify::{Delivery, Notifier},
@@ -43,8 +43,9 @@ pub struct HealthAgent {
     evaluations: u64,
     daily_reports: u64,
     errors: u64,
-    /// Kill-switch events (`risk.halted`, key) not yet alerted.
-    halted: Vec<String>,
+    /// When each `risk.halted` key was last announced: a kill switch counts as holding for
+    /// `repeat_after` after its last announcement.
+    halted: std::collections::HashMap<String, Instant>,
 }
 
 #[derive(Debug)]
@@ -73,8 +74,13 @@ enum ServiceClock {
         client: Box<KrakenClient>,
         clock: Option<FollowedClock>,
         error: String,
+        /// When the exchange's time was last read: at most every [`CLOCK_READ_EVERY`],
+        /// the clock runs on between readings.
+        read: Option<Instant>,
     },
 }
+
+const CLOCK_READ_EVERY: Duration = Duration::from_secs(5);
 
 impl ServiceClock {
     async fn now(&mut self) -> Result<i64, String> {
@@ -84,13 +90,18 @@ impl ServiceClock {
                 client,
                 clock,
                 error,
+                read,
             } => {
-                match client.server_time().await {
-                    Ok(t) => match clock {
-                        Some(c) => c.observe(t.unixtime),
-                        None => *clock = Some(FollowedClock::new(t.unixtime)),
-                    },
-                    Err(e) => *error = format!("cannot read the exchange's time: {e}"),
+                let due = clock.is_none() || read.is_none_or(|r| r.elapsed() >= CLOCK_READ_EVERY);
+                if due {
+                    *read = Some(Instant::now());
+                    match client.server_time().await {
+                        Ok(t) => match clock {
+                            Some(c) => c.observe(t.unixtime),
+                            None => *clock = Some(FollowedClock::new(t.unixtime)),
+                        },
+                        Err(e) => *error = format!("cannot read the exchange's time: {e}"),
+                    }
                 }
                 clock.as_ref().map(|c| c.now()).ok_or_else(|| error.clone())
             }
@@ -102,9 +113,11 @@ impl State {
     /// The supervisor's agent table, over a kept control connection.
     async fn agents(&mut self) -> Result<Vec<AgentStatus>, String> {
         if self.control.is_none() {
+            let connect = ControlClient::connect(&self.home);
             self.control = Some(
-                ControlClient::connect(&self.home)
+                tokio::time::timeout(CONTROL_TIMEOUT, connect)
                     .await
+                    .map_err(|_| "the supervisor did not answer within 2 s".to_string())?
                     .map_err(|e| e.to_string())?,
             );
         }
@@ -213,13 +226,16 @@ impl HealthAgent {
                 Some((h.horizon_h, d.model_id.clone(), d.summary.clone()))
             })
             .collect();
-        let holding = conditions(
+        let mut holding = conditions(
             &report,
             agents.as_deref().unwrap_or(&[]),
             inputs.coverage.as_ref(),
             s.config.health.min_coverage,
             &drifted,
         );
+        let repeat = s.config.health.alerts.repeat_after;
+        self.halted.retain(|_, at| at.elapsed() < repeat);
+        holding.extend(self.halted.keys().map(|key| kill_switch(key)));
         for alert in s.dedup.conditions(Instant::now(), now, holding) {
             s.notifier.send(alert);
         }
@@ -244,20 +260,6 @@ impl HealthAgent {
             Err(e) => {
                 self.errors += 1;
                 tracing::error!(error = %e, "cannot read the model registry for alerts");
-            }
-        }
-        for key in std::mem::take(&mut self.halted) {
-            let alert = Alert {
-                at: now,
-                severity: Severity::Critical,
-                kind: "kill_switch",
-                subject: key.clone(),
-                message: format!(
-                    "the risk agent halted trading ({key}): positions flattened, no new entries until `cst risk resume`"
-                ),
-            };
-            if let Some(a) = s.dedup.once(alert) {
-                s.notifier.send(a);
             }
         }
         // The daily report, when the service clock has crossed into a new day.
@@ -298,12 +300,17 @@ impl Agent for HealthAgent {
         let clock = match config.collector.clock {
             ClockSource::Live => ServiceClock::Live,
             ClockSource::Exchange => {
+                // One quick try per reading, no retries: a scoring never waits on the exchange
+                // for long (the agent's heartbeats run on the same loop).
                 let mut cfg = KrakenConfig::new(config.collector.base_url.clone());
                 cfg.timeout = config.collector.request_timeout.min(Duration::from_secs(2));
+                cfg.min_interval = config.collector.min_request_interval;
+                cfg.retry.max_retries = 0;
                 ServiceClock::Exchange {
                     client: Box::new(KrakenClient::new(cfg).map_err(|e| e.to_string())?),
                     clock: None,
                     error: "the exchange's time was not read yet".into(),
+                    read: None,
                 }
             }
         };
@@ -318,7 +325,7 @@ impl Agent for HealthAgent {
             .alerts_between(i64::MIN, i64::MAX)
             .map_err(|e| e.to_string())?
         {
-            if matches!(a.kind.as_str(), "model_rejected" | "kill_switch") {
+            if a.kind == "model_rejected" {
                 dedup.remember_once(&a.kind, &a.subject);
             }
         }
@@ -342,7 +349,7 @@ impl Agent for HealthAgent {
 
     async fn on_event(&mut self, event: Event, _bus: &Publisher) {
         if event.topic == "risk.halted" {
-            self.halted.push(format!("{}@{}", event.key, event.version));
+            self.halted.insert(event.key, Instant::now());
         }
     }
 

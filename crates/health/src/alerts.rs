@@ -2,9 +2,10 @@
 //! configured interval while it lasts.
 //!
 //! Two kinds of source. Conditions that hold or not at each scoring (a breaker open,
-//! coverage low, NO-GO, a drifted model) are [`Condition`]s: sent when they start, again
-//! every `repeat_after` while they last, and again at once if they clear and come back.
-//! One-off events (a model rejected, the kill switch) are sent once per subject.
+//! coverage low, NO-GO, a drifted model, the kill switch announced within `repeat_after`)
+//! are [`Condition`]s: sent when they start, again every `repeat_after` while they last,
+//! and again at once if they clear and come back. One-off events (a model rejected) are
+//! sent once per subject.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -138,6 +139,18 @@ pub fn conditions(
     out
 }
 
+/// The risk agent halted trading under `key` (its `risk.halted` event).
+pub fn kill_switch(key: &str) -> Condition {
+    Condition {
+        kind: "kill_switch",
+        subject: key.to_string(),
+        severity: Severity::Critical,
+        message: format!(
+            "the risk agent halted trading ({key}): positions flattened, no new entries until `cst risk resume`"
+        ),
+    }
+}
+
 /// Decides which conditions and events to send now.
 #[derive(Debug)]
 pub struct Dedup {
@@ -247,6 +260,82 @@ mod tests {
         );
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].at, 5);
+    }
+
+    #[test]
+    fn breakers_low_coverage_nogo_and_drift_are_conditions_with_their_severity() {
+        use cst_protocol::{
+            health::Check,
+            status::{AgentState, AgentStatus},
+        };
+        let agent = |name: &str, breaker| AgentStatus {
+            name: name.into(),
+            state: AgentState::Ready,
+            pid: None,
+            restarts: 5,
+            breaker,
+            rss_bytes: None,
+            cpu_percent: None,
+            last_exit: None,
+            ready_for_ms: None,
+            next_start_in_ms: None,
+            counters: vec![],
+            log_lines_dropped: 0,
+        };
+        let report = HealthReport {
+            at: 1,
+            status: ServiceStatus::Nogo,
+            score: 42.0,
+            ready: false,
+            checks: vec![Check {
+                name: "models".into(),
+                ok: false,
+                reason: "no active 1 h model".into(),
+            }],
+            components: vec![],
+            metrics: vec![],
+        };
+        let audit = cst_store::CoverageAudit {
+            exchange: "kraken".into(),
+            at: 1,
+            live: 136,
+            covered: 134,
+            missing: vec![],
+        };
+        let agents = [
+            agent("ml", BreakerState::Open),
+            // Half-open is a probe in progress, not a new opening.
+            agent("whale", BreakerState::HalfOpen),
+        ];
+        let drifted = [(24, "h24-x".to_string(), "median PSI 0.37".to_string())];
+        let found = conditions(&report, &agents, Some(&audit), 0.99, &drifted);
+        let kinds: Vec<(&str, &str, Severity)> = found
+            .iter()
+            .map(|c| (c.kind, c.subject.as_str(), c.severity))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("breaker_open", "ml", Severity::Critical),
+                ("coverage_low", "kraken", Severity::Warning),
+                ("nogo", "service", Severity::Critical),
+                ("drift", "24 h model h24-x", Severity::Warning),
+            ]
+        );
+        assert!(found[1].message.contains("134 of 136"));
+        assert!(found[2].message.contains("failing: models"));
+        // At 99.0% exactly, coverage is fine; GO is no alert.
+        let full = cst_store::CoverageAudit {
+            live: 100,
+            covered: 99,
+            ..audit
+        };
+        let go = HealthReport {
+            status: ServiceStatus::Go,
+            ..report
+        };
+        assert!(conditions(&go, &[], Some(&full), 0.99, &[]).is_empty());
+        assert_eq!(kill_switch("drawdown").severity, Severity::Critical);
     }
 
     #[test]
