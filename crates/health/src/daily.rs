@@ -183,13 +183,18 @@ pub fn build(
                 reason: e.to_string(),
             })?;
         let drift = store.latest_drift_check(&m.id)?;
+        // Drift found at any check of the day, not only the latest.
+        let drifted = store
+            .drifts_between(from, to)?
+            .iter()
+            .any(|d| d.model_id == m.id);
         calibration.push(DailyCalibration {
             horizon_h: h,
             model_id: Some(m.id.clone()),
             eval_ece: Some(report.ece),
             live_ece: drift.as_ref().and_then(|d| d.ece),
             resolved: drift.as_ref().map_or(0, |d| d.resolved),
-            drifted: drift.as_ref().is_some_and(|d| d.drifted),
+            drifted,
         });
         models.push(DailyModel {
             horizon_h: h,

@@ -111,6 +111,24 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
         })
         .unwrap();
 
+    // Drift found at 05:00, gone by the last check of the day: the day still had drift.
+    let check = |at: i64, drifted: bool| cst_store::DriftCheck {
+        horizon_h: 1,
+        model_id: MODEL.into(),
+        at,
+        rows: 600,
+        median_psi: Some(if drifted { 0.31 } else { 0.02 }),
+        worst_feature: Some("rv_7d".into()),
+        worst_psi: Some(1.0),
+        resolved: 250,
+        ece: Some(0.03),
+        drifted,
+        summary: String::new(),
+    };
+    store
+        .insert_drift_checks(&[check(DAY1 + 5 * 3600, true), check(DAY1 + 23 * 3600, false)])
+        .unwrap();
+
     let now = DAY1 + 86_400 + 900;
     let report = daily::build(
         &store,
@@ -133,6 +151,9 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
     assert_eq!(report.models.len(), 1, "the 24 h horizon has no model");
     assert_eq!(report.calibration.len(), 2);
     assert_eq!(report.calibration[1].model_id, None);
+    let c = &report.calibration[0];
+    assert!(c.drifted, "{c:?}");
+    assert_eq!((c.live_ece, c.resolved), (Some(0.03), 250));
     assert!(report.models[0].beats_baselines);
     let brier = report.models[0]
         .metrics

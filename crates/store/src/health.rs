@@ -222,22 +222,11 @@ impl Store {
 
     /// Reports at service times in `[from, to]`, oldest first.
     pub fn health_between(&self, from: i64, to: i64) -> Result<Vec<StoredHealth>, StoreError> {
-        self.health_rows("WHERE at BETWEEN ?1 AND ?2 ORDER BY at", params![from, to])
-    }
-
-    pub fn latest_health(&self) -> Result<Option<StoredHealth>, StoreError> {
-        Ok(self.health_rows("ORDER BY at DESC LIMIT 1", [])?.pop())
-    }
-
-    fn health_rows(
-        &self,
-        tail: &str,
-        args: impl rusqlite::Params,
-    ) -> Result<Vec<StoredHealth>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT at, status, score, ready, report FROM health_reports {tail}"
-        ))?;
-        let rows = stmt.query_map(args, |r| {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, status, score, ready, report FROM health_reports \
+             WHERE at BETWEEN ?1 AND ?2 ORDER BY at",
+        )?;
+        let rows = stmt.query_map(params![from, to], |r| {
             Ok(StoredHealth {
                 at: r.get(0)?,
                 status: r.get(1)?,
@@ -297,13 +286,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The newest decision time with a stored prediction.
-    pub fn latest_prediction_time(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT max(t) FROM predictions", [], |r| r.get(0))?)
     }
 }
 
