@@ -7,6 +7,7 @@
 //! - [`features`]: the `[features]`, `[sentiment]` and `[whale]` sections.
 //! - [`ml`]: the `[ml]` section.
 //! - [`health`]: the `[health]` section (readiness, score bars, alerts).
+//! - [`trading`]: the `[risk]` and `[portfolio]` sections (gate, limits, execution).
 //! - [`error`]: the [`ConfigError`] type.
 
 pub mod error;
@@ -16,6 +17,7 @@ pub mod home;
 pub mod load;
 pub mod ml;
 pub mod raw;
+pub mod trading;
 pub mod validate;
 
 pub use error::ConfigError;
@@ -24,6 +26,7 @@ pub use health::{AlertsConfig, HealthConfig, Webhook, WebhookFormat};
 pub use home::Home;
 pub use load::{DEFAULT_TOML, load};
 pub use ml::MlConfig;
+pub use trading::{LiveConfig, PortfolioConfig, RiskConfig, TradeMode};
 pub use validate::{
     AgentSpec, BreakerConfig, ClockSource, CollectorConfig, Config, LogConfig, RestartConfig,
     SupervisorConfig,

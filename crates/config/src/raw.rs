@@ -16,6 +16,8 @@ pub struct RawConfig {
     pub sentiment: crate::features::RawSentiment,
     pub whale: crate::features::RawWhale,
     pub ml: crate::ml::RawMl,
+    pub risk: crate::trading::RawRisk,
+    pub portfolio: crate::trading::RawPortfolio,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -23,6 +23,8 @@ pub struct Config {
     pub sentiment: SentimentConfig,
     pub whale: WhaleConfig,
     pub ml: crate::ml::MlConfig,
+    pub risk: crate::trading::RiskConfig,
+    pub portfolio: crate::trading::PortfolioConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +194,8 @@ impl Config {
         );
 
         let health = crate::health::health(&raw.health, &mut check);
+        let risk = crate::trading::risk(&raw.risk, &mut check);
+        let portfolio = crate::trading::portfolio(&raw.portfolio, &mut check);
 
         for name in raw.agents.keys() {
             check(
@@ -304,6 +308,8 @@ impl Config {
             sentiment,
             whale,
             ml,
+            risk,
+            portfolio,
         })
     }
 
