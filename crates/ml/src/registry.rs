@@ -37,37 +37,8 @@ pub fn register(
     let id = format!("h{}-{now}-{}", fitted.bundle.horizon_h, &blob.as_str()[..8]);
     let report = serde_json::to_string(r).map_err(|e| MlError::Bundle(e.to_string()))?;
     let champion = store.active_model(fitted.bundle.horizon_h)?;
-    let (status, reason) = if !r.beats_baselines {
-        (
-            ModelStatus::Rejected,
-            format!("loses to its baselines: {}", r.lost.join("; ")),
-        )
-    } else {
-        match champion.as_ref().map(champion_skill).transpose()? {
-            None => (
-                ModelStatus::Active,
-                "first model that beats its baselines".to_string(),
-            ),
-            Some((c_brier, c_pin)) => {
-                let (brier, pin) = skill(r);
-                if brier >= c_brier && pin >= c_pin {
-                    (
-                        ModelStatus::Active,
-                        format!(
-                            "skill {brier:.4}/{pin:.4} (Brier/pinball) >= the champion's {c_brier:.4}/{c_pin:.4}"
-                        ),
-                    )
-                } else {
-                    (
-                        ModelStatus::Rejected,
-                        format!(
-                            "skill {brier:.4}/{pin:.4} (Brier/pinball) below the champion's {c_brier:.4}/{c_pin:.4}"
-                        ),
-                    )
-                }
-            }
-        }
-    };
+    let champion = champion.as_ref().map(champion_report).transpose()?;
+    let (status, reason) = decide(r, champion.as_ref());
     store.insert_model(&ModelRecord {
         id: id.clone(),
         horizon_h: fitted.bundle.horizon_h,
@@ -92,10 +63,44 @@ pub fn register(
     Ok(Registered { id, status, reason })
 }
 
-fn champion_skill(c: &ModelRecord) -> Result<(f64, f64), MlError> {
-    let r: EvalReport = serde_json::from_str(&c.report)
-        .map_err(|e| MlError::Bundle(format!("model {}: unreadable report: {e}", c.id)))?;
-    Ok(skill(&r))
+fn champion_report(c: &ModelRecord) -> Result<EvalReport, MlError> {
+    serde_json::from_str(&c.report)
+        .map_err(|e| MlError::Bundle(format!("model {}: unreadable report: {e}", c.id)))
+}
+
+/// Champion/challenger as a pure function, for the registry and the backtester's
+/// walk-forward alike: rejected when it loses to a baseline or to the champion's skill,
+/// active otherwise.
+pub fn decide(r: &EvalReport, champion: Option<&EvalReport>) -> (ModelStatus, String) {
+    if !r.beats_baselines {
+        return (
+            ModelStatus::Rejected,
+            format!("loses to its baselines: {}", r.lost.join("; ")),
+        );
+    }
+    let Some(c) = champion else {
+        return (
+            ModelStatus::Active,
+            "first model that beats its baselines".to_string(),
+        );
+    };
+    let (c_brier, c_pin) = skill(c);
+    let (brier, pin) = skill(r);
+    if brier >= c_brier && pin >= c_pin {
+        (
+            ModelStatus::Active,
+            format!(
+                "skill {brier:.4}/{pin:.4} (Brier/pinball) >= the champion's {c_brier:.4}/{c_pin:.4}"
+            ),
+        )
+    } else {
+        (
+            ModelStatus::Rejected,
+            format!(
+                "skill {brier:.4}/{pin:.4} (Brier/pinball) below the champion's {c_brier:.4}/{c_pin:.4}"
+            ),
+        )
+    }
 }
 
 /// The active model of a horizon, loaded for serving; `None` when there is none.

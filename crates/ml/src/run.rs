@@ -12,7 +12,7 @@ use crate::{
     MlError, TrainParams,
     dataset::{DatasetSpec, barrier_labels, build},
     external::External,
-    fit::{FitConfig, fit_horizon_with},
+    fit::{FitConfig, Fitted, fit_horizon_with},
     predict::{Prediction, Predictor},
     registry::{Registered, register},
     report::EvalReport,
@@ -89,6 +89,22 @@ pub fn train_horizon_with(
     now: i64,
     external: Option<&External>,
 ) -> Result<(EvalReport, Registered), MlError> {
+    let fitted = fit_at(store, ctx, cfg, horizon_h, now, external)?;
+    let registered = register(store, blobs, &fitted, now)?;
+    Ok((fitted.report, registered))
+}
+
+/// Fits one horizon at `now` without registering it: the configured window of rows whose
+/// targets are complete by `now`, so the model sees nothing from `now` on. The
+/// backtester's walk-forward calls this at each retrain point.
+pub fn fit_at(
+    store: &Store,
+    ctx: &BuildContext,
+    cfg: &MlConfig,
+    horizon_h: u32,
+    now: i64,
+    external: Option<&External>,
+) -> Result<Fitted, MlError> {
     let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
     let from = to - i64::from(window_days(cfg, horizon_h)) * 24 * HOUR;
     let pairs = pairs(store, &ctx.exchange)?;
@@ -106,9 +122,7 @@ pub fn train_horizon_with(
     };
     let ds = build(store, ctx, &pairs, &spec)?;
     let hits = |b: f64| barrier_labels(store, &ctx.exchange, &ds, b);
-    let fitted = fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)?;
-    let registered = register(store, blobs, &fitted, now)?;
-    Ok((fitted.report, registered))
+    fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)
 }
 
 /// One pair's answer: a prediction per loaded horizon, or why there is none.

@@ -5,6 +5,7 @@
 //! - [`logs`]: `cst logs`, read straight from `HOME/logs` (works without a supervisor).
 //! - [`up`]: `cst up`.
 
+pub mod backtest;
 pub mod client;
 pub mod coverage;
 pub mod features;
@@ -89,6 +90,9 @@ pub enum Command {
     /// Predictions of the active models from each pair's newest feature row. Exit code 1
     /// when no model is active (and no numbers are printed).
     Predict(predict::PredictArgs),
+    /// Replay stored history through the service's own features, models, gate, risk limits
+    /// and paper execution, retraining walk-forward; report beside buy-and-hold.
+    Backtest(backtest::BacktestArgs),
     /// The daily report (health, coverage, calibration, models against baselines,
     /// predictions gated, alerts), as the health agent wrote it at 00:00 UTC.
     Report(report::ReportArgs),
@@ -125,6 +129,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Features(args) => features::run(&home, cli.config.as_deref(), args),
         Command::Train(args) => train::run(&home, cli.config.as_deref(), args),
         Command::Predict(args) => predict::run(&home, cli.config.as_deref(), args),
+        Command::Backtest(args) => backtest::run(&home, cli.config.as_deref(), args),
         Command::Models(args) => models::run(&home, cli.config.as_deref(), args),
         Command::Report(args) => report::run(&home, args),
         Command::Logs {
@@ -202,6 +207,7 @@ async fn dispatch(
         | Command::Features(_)
         | Command::Train(_)
         | Command::Predict(_)
+        | Command::Backtest(_)
         | Command::Models(_)
         | Command::Report(_)
         | Command::ReplayExchange(_) => unreachable_command(),

@@ -1,0 +1,15 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum BacktestError {
+    #[error(transparent)]
+    Store(#[from] cst_store::StoreError),
+    #[error(transparent)]
+    Ml(#[from] cst_ml::MlError),
+    #[error(transparent)]
+    Features(#[from] cst_features::FeatureError),
+    #[error(transparent)]
+    Trade(#[from] cst_trade::TradeError),
+    #[error("{0}")]
+    Spec(String),
+}

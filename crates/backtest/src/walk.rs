@@ -1,0 +1,98 @@
+//! Walk-forward retraining. At each retrain point every horizon is fitted on the window of
+//! rows whose targets are complete by that point ([`cst_ml::run::fit_at`], the function
+//! `cst train` calls), so no model sees data from its own future. The challenger replaces
+//! the champion only if the registry's rule ([`cst_ml::registry::decide`]) says so;
+//! otherwise the champion keeps serving, as in the service.
+
+use std::collections::BTreeMap;
+
+use cst_config::MlConfig;
+use cst_features::BuildContext;
+use cst_ml::{predict::Predictor, registry::decide, report::EvalReport, run::fit_at};
+use cst_store::{ModelStatus, Store};
+use serde::Serialize;
+
+use crate::BacktestError;
+
+/// What a retrain point produced for one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelUsed {
+    pub horizon_h: u32,
+    pub id: String,
+    pub retrain_at: i64,
+    /// Feature times of the training rows (first, last); none when training failed.
+    pub train_from: Option<i64>,
+    pub train_to: Option<i64>,
+    /// active, rejected or failed.
+    pub status: String,
+    pub reason: String,
+    pub ece: Option<f64>,
+    pub auc: Option<f64>,
+}
+
+/// A model serving in the backtest.
+#[derive(Debug)]
+pub struct Champion {
+    pub report: EvalReport,
+    pub predictor: Predictor,
+}
+
+/// Retrain points: `from`, then every `every_days` days, before `to`.
+pub fn retrain_points(from: i64, to: i64, every_days: u32) -> Vec<i64> {
+    let step = i64::from(every_days.max(1)) * 86_400;
+    (0..)
+        .map(|k| from + k * step)
+        .take_while(|&t| t < to)
+        .collect()
+}
+
+/// Fits every horizon at `at` and lets each challenger replace its champion or not.
+pub fn retrain(
+    store: &Store,
+    ctx: &BuildContext,
+    ml: &MlConfig,
+    at: i64,
+    champions: &mut BTreeMap<u32, Champion>,
+    used: &mut Vec<ModelUsed>,
+) -> Result<(), BacktestError> {
+    for &h in &ml.horizons_h {
+        let id = format!("bt-h{h}-{at}");
+        let fitted = match fit_at(store, ctx, ml, h, at, None) {
+            Ok(f) => f,
+            // Too little history or a degenerate window: this horizon keeps its champion.
+            Err(e @ (cst_ml::MlError::Check(_) | cst_ml::MlError::Shape(_))) => {
+                used.push(ModelUsed {
+                    horizon_h: h,
+                    id,
+                    retrain_at: at,
+                    train_from: None,
+                    train_to: None,
+                    status: "failed".into(),
+                    reason: e.to_string(),
+                    ece: None,
+                    auc: None,
+                });
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let (status, reason) = decide(&fitted.report, champions.get(&h).map(|c| &c.report));
+        used.push(ModelUsed {
+            horizon_h: h,
+            id: id.clone(),
+            retrain_at: at,
+            train_from: Some(fitted.bundle.train_from),
+            train_to: Some(fitted.bundle.train_to),
+            status: status.as_str().into(),
+            reason,
+            ece: Some(fitted.report.ece),
+            auc: Some(fitted.report.auc.model),
+        });
+        if status == ModelStatus::Active {
+            let report = fitted.report.clone();
+            let predictor = Predictor::load(fitted.bundle, &id, ctx.set.version())?;
+            champions.insert(h, Champion { report, predictor });
+        }
+    }
+    Ok(())
+}
