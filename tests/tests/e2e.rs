@@ -13,3 +13,4 @@ mod models;
 mod readiness;
 mod replay;
 mod sockets;
+mod trading;

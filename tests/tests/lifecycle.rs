@@ -263,11 +263,16 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    // Honest: an agent without domain work says so rather than pretending.
+    // Nothing gated yet, and a fresh paper account: both say so.
     let out = inst.cst(&["run-now", "risk"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "risk: this agent has no periodic work"
+        "risk: no hour gated yet"
+    );
+    let out = inst.cst(&["run-now", "portfolio"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "portfolio: paper account: equity 10000.00, cash 10000.00, 0 positions, drawdown 0.00%"
     );
     let out = inst.cst(&["run-now", "collector"]);
     assert_eq!(

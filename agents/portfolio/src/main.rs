@@ -1,6 +1,9 @@
-//! The portfolio agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The portfolio agent: the paper account, stepped once per decision hour; see
+//! `cst_trade::agents::portfolio`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("portfolio", cst_agent::Idle)
+    cst_agent::agent_main(
+        "portfolio",
+        cst_trade::agents::portfolio::PortfolioAgent::default(),
+    )
 }

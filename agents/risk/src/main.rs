@@ -1,6 +1,6 @@
-//! The risk agent. Its domain work is not built yet: it runs the shared agent runtime
-//! (handshake, Ready, heartbeats, commands, clean shutdown) and nothing else.
+//! The risk agent: each decision hour's predictions through the gate; see
+//! `cst_trade::agents::risk`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("risk", cst_agent::Idle)
+    cst_agent::agent_main("risk", cst_trade::agents::risk::RiskAgent::default())
 }

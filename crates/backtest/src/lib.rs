@@ -18,4 +18,4 @@ pub mod walk;
 
 pub use error::BacktestError;
 pub use report::{Report, Timings};
-pub use run::{Spec, backtest};
+pub use run::{Models, Spec, backtest};

@@ -17,7 +17,8 @@ pub struct Report {
     pub pairs: Vec<String>,
     pub horizons_h: Vec<u32>,
     pub feature_set: String,
-    pub retrain_days: u32,
+    /// Days between walk-forward retrains; none when the registry's models served.
+    pub retrain_days: Option<u32>,
     pub settings: Settings,
     /// Every retrain point's outcome per horizon.
     pub models: Vec<ModelUsed>,
@@ -31,6 +32,8 @@ pub struct Report {
     /// The highest calibrated P(up) any prediction of each horizon reached.
     pub p_up_max: BTreeMap<u32, f64>,
     pub candidates: u64,
+    /// Each decision hour's gate run, as the risk agent records it.
+    pub gate_runs: Vec<HourGate>,
     /// Gate rejections by reason.
     pub rejections: BTreeMap<String, u64>,
     /// Every order the portfolio step made, refused ones with the reason.
@@ -65,6 +68,15 @@ pub struct Settings {
     pub daily_loss_frac: f64,
     pub max_drawdown_frac: f64,
     pub taker_fee_bps: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HourGate {
+    pub t: i64,
+    pub predictions: u64,
+    pub candidates: u64,
+    /// The highest calibrated P(up) of the hour.
+    pub best_p_up: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -105,13 +117,16 @@ impl Report {
         let b = &self.buy_and_hold.performance;
         let pct = |x: f64| format!("{:+.2}%", x * 100.0);
         let mut out = format!(
-            "backtest {} .. {} ({} h, {} pairs, horizons {:?} h, retrain every {} d)\n",
+            "backtest {} .. {} ({} h, {} pairs, horizons {:?} h, {})\n",
             day(self.from),
             day(self.to),
             self.hours,
             self.pairs.len(),
             self.horizons_h,
             self.retrain_days
+                .map_or("the registry's active models".to_string(), |d| {
+                    format!("retrained every {d} d")
+                })
         );
         out.push_str(&format!(
             "  GO {} of {} h; {} rows, {} without a row; {} predictions, {} candidates (P(up) >= {:.2})\n",

@@ -9,7 +9,7 @@ use std::{collections::BTreeMap, time::Instant};
 use cst_config::Config;
 use cst_features::{BuildContext, Built, FeatureBuilder};
 use cst_ml::{predict::predict_all, runtime};
-use cst_store::{Store, StoredPrediction};
+use cst_store::{BlobStore, Store, StoredPrediction};
 use cst_trade::{
     Account, Engine, Fees, HOUR, Market,
     engine::quote_spec,
@@ -19,8 +19,8 @@ use cst_trade::{
 use crate::{
     BacktestError,
     metrics::performance,
-    report::{BuyAndHold, Contribution, Report, Settings, Timings},
-    walk::{Champion, retrain, retrain_points},
+    report::{BuyAndHold, Contribution, HourGate, Report, Settings, Timings},
+    walk::{Champion, registry_models, retrain, retrain_points},
 };
 
 /// What to backtest.
@@ -31,8 +31,17 @@ pub struct Spec {
     pub to: i64,
     /// The pairs to trade; `None`: every hourly series of the deployment's exchange.
     pub pairs: Option<Vec<String>>,
-    /// Days between walk-forward retrain points (the first is at `from`).
-    pub retrain_days: u32,
+    pub models: Models,
+}
+
+/// Which models serve.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Models {
+    /// Retrain every horizon at `from` and then every so many days.
+    WalkForward { retrain_days: u32 },
+    /// The registry's active models, unchanged for the whole period; each must have been
+    /// trained on targets that ended by `from` (no look-ahead): backtest what is running.
+    Registry,
 }
 
 /// The simulated service is GO when every configured horizon is served by a model whose
@@ -66,6 +75,7 @@ pub fn simulated_go(
 
 pub fn backtest(
     store: &Store,
+    blobs: &BlobStore,
     config: &Config,
     spec: &Spec,
 ) -> Result<(Report, Timings), BacktestError> {
@@ -130,7 +140,10 @@ pub fn backtest(
         pairs: pairs.clone(),
         horizons_h: config.ml.horizons_h.clone(),
         feature_set: ctx.set.version().to_string(),
-        retrain_days: spec.retrain_days,
+        retrain_days: match spec.models {
+            Models::WalkForward { retrain_days } => Some(retrain_days),
+            Models::Registry => None,
+        },
         settings: Settings {
             min_p_up: config.risk.min_p_up,
             starting_cash: config.portfolio.starting_cash_usd,
@@ -150,6 +163,7 @@ pub fn backtest(
         predictions: 0,
         p_up_max: BTreeMap::new(),
         candidates: 0,
+        gate_runs: Vec::new(),
         rejections: BTreeMap::new(),
         orders: Vec::new(),
         trades: Vec::new(),
@@ -168,11 +182,29 @@ pub fn backtest(
         *r.fee_sources.entry(fees.source(p).to_string()).or_default() += 1;
     }
     let mut timings = Timings::default();
-    let points = retrain_points(spec.from, spec.to + HOUR, spec.retrain_days);
+    let points = match spec.models {
+        Models::WalkForward { retrain_days } => {
+            retrain_points(spec.from, spec.to + HOUR, retrain_days)
+        }
+        Models::Registry => {
+            registry_models(
+                store,
+                blobs,
+                &ctx,
+                config,
+                spec.from,
+                &mut champions,
+                &mut r.models,
+            )?;
+            vec![spec.from]
+        }
+    };
     let builder = FeatureBuilder::new(store, &ctx);
     for (k, &at) in points.iter().enumerate() {
         let clock = Instant::now();
-        retrain(store, &ctx, &config.ml, at, &mut champions, &mut r.models)?;
+        if matches!(spec.models, Models::WalkForward { .. }) {
+            retrain(store, &ctx, &config.ml, at, &mut champions, &mut r.models)?;
+        }
         timings.training_s += clock.elapsed().as_secs_f64();
         let end = points.get(k + 1).copied().unwrap_or(spec.to + HOUR);
 
@@ -256,6 +288,12 @@ pub fn backtest(
                 fees: &fees,
             };
             let verdict = gate(&preds, &market, &cx);
+            r.gate_runs.push(HourGate {
+                t,
+                predictions: preds.len() as u64,
+                candidates: verdict.candidates.len() as u64,
+                best_p_up: preds.iter().map(|p| p.p_up).reduce(f64::max),
+            });
             r.candidates += verdict.candidates.len() as u64;
             for rej in &verdict.rejected {
                 *r.rejections.entry(rej.kind.clone()).or_default() += 1;

@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 
 use cst_config::MlConfig;
 use cst_features::BuildContext;
-use cst_ml::{predict::Predictor, registry::decide, report::EvalReport, run::fit_at};
-use cst_store::{ModelStatus, Store};
+use cst_ml::{
+    bundle::ModelBundle, predict::Predictor, registry::decide, report::EvalReport, run::fit_at,
+};
+use cst_store::{BlobStore, ModelStatus, Store};
 use serde::Serialize;
 
 use crate::BacktestError;
@@ -93,6 +95,49 @@ pub fn retrain(
             let predictor = Predictor::load(fitted.bundle, &id, ctx.set.version())?;
             champions.insert(h, Champion { report, predictor });
         }
+    }
+    Ok(())
+}
+
+/// The registry's active model of every configured horizon, refused if its training
+/// targets reach past `from` (the backtest would trade on what the model already saw).
+pub fn registry_models(
+    store: &Store,
+    blobs: &BlobStore,
+    ctx: &BuildContext,
+    config: &cst_config::Config,
+    from: i64,
+    champions: &mut BTreeMap<u32, Champion>,
+    used: &mut Vec<ModelUsed>,
+) -> Result<(), BacktestError> {
+    for &h in &config.ml.horizons_h {
+        let Some(m) = store.active_model(h)? else {
+            continue;
+        };
+        let bundle = ModelBundle::decode(&blobs.get(&m.bundle)?)?;
+        let seen_until = bundle.train_to + i64::from(h) * 3600;
+        if seen_until > from {
+            return Err(BacktestError::Spec(format!(
+                "the active {h} h model {} was trained on targets up to {seen_until}, after the \
+                 backtest's start {from}: start later, or retrain walk-forward (--retrain-days)",
+                m.id
+            )));
+        }
+        let report: EvalReport = serde_json::from_str(&m.report)
+            .map_err(|e| BacktestError::Spec(format!("model {}: unreadable report: {e}", m.id)))?;
+        used.push(ModelUsed {
+            horizon_h: h,
+            id: m.id.clone(),
+            retrain_at: m.created_at,
+            train_from: Some(bundle.train_from),
+            train_to: Some(bundle.train_to),
+            status: "active".into(),
+            reason: "the registry's active model".into(),
+            ece: Some(report.ece),
+            auc: Some(report.auc.model),
+        });
+        let predictor = Predictor::load(bundle, &m.id, ctx.set.version())?;
+        champions.insert(h, Champion { report, predictor });
     }
     Ok(())
 }

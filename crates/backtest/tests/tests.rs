@@ -2,7 +2,7 @@
 //! walk-forward without look-ahead, byte-identical reruns, a buy-and-hold that matches the
 //! recording, and bad requests refused with the reason.
 
-use cst_backtest::{Spec, backtest};
+use cst_backtest::{Models, Spec, backtest};
 use cst_config::{Config, Home};
 use cst_store::Store;
 
@@ -31,6 +31,11 @@ fn setup() -> (tempfile::TempDir, Store, Config) {
     (dir, store, config)
 }
 
+fn blobs() -> cst_store::BlobStore {
+    // Walk-forward models live in memory; the registry (and its blobs) is never touched.
+    cst_store::BlobStore::new(std::env::temp_dir().join("cst-backtest-no-blobs"))
+}
+
 fn close_at(pair: &str, t: i64) -> f64 {
     let file = cst_testdata::shared(&format!("data/ohlcv-1h/binance-2021-2022/{pair}.csv"));
     let parsed = cst_import::parse::parse_file(&file, cst_import::Format::Csv).unwrap();
@@ -49,10 +54,10 @@ fn walk_forward_never_looks_ahead_and_reruns_give_identical_bytes() {
         from: MARCH,
         to: APRIL,
         pairs: None,
-        retrain_days: 15,
+        models: Models::WalkForward { retrain_days: 15 },
     };
-    let (report, timings) = backtest(&store, &config, &spec).unwrap();
-    let (again, _) = backtest(&store, &config, &spec).unwrap();
+    let (report, timings) = backtest(&store, &blobs(), &config, &spec).unwrap();
+    let (again, _) = backtest(&store, &blobs(), &config, &spec).unwrap();
     assert_eq!(
         report.to_json(),
         again.to_json(),
@@ -110,12 +115,16 @@ fn walk_forward_never_looks_ahead_and_reruns_give_identical_bytes() {
 #[test]
 fn a_bad_request_is_refused_with_what_to_do() {
     let (_dir, store, config) = setup();
-    let bad = |spec: Spec| backtest(&store, &config, &spec).unwrap_err().to_string();
+    let bad = |spec: Spec| {
+        backtest(&store, &blobs(), &config, &spec)
+            .unwrap_err()
+            .to_string()
+    };
     let e = bad(Spec {
         from: MARCH,
         to: APRIL,
         pairs: Some(vec!["DOGE/USDT".into()]),
-        retrain_days: 30,
+        models: Models::WalkForward { retrain_days: 30 },
     });
     assert!(
         e.contains("no hourly candles of DOGE/USDT on binance are stored"),
@@ -125,7 +134,7 @@ fn a_bad_request_is_refused_with_what_to_do() {
         from: APRIL,
         to: MARCH,
         pairs: None,
-        retrain_days: 30,
+        models: Models::WalkForward { retrain_days: 30 },
     });
     assert!(e.contains("must run forward"), "{e}");
 }

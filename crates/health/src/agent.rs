@@ -192,6 +192,12 @@ impl HealthAgent {
         if bus.report_health(report.clone()).is_err() {
             return None;
         }
+        // The risk agent gates on this: key go / degraded / nogo, version the service time.
+        let _ = bus.publish(
+            "health.status",
+            &report.status.to_string(),
+            now.as_ref().map_or(0, |t| (*t).max(0) as u64),
+        );
         let Ok(now) = now else {
             // Without the service clock nothing is dated: no store row, alert or report.
             s.latest = Some(report.clone());

@@ -46,14 +46,9 @@ pub fn pairs(store: &Store, exchange: &str) -> Result<Vec<String>, MlError> {
 
 /// The close of the newest stored candle of the exchange: the data's "now".
 pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, MlError> {
-    let mut now = None;
-    for pair in pairs(store, exchange)? {
-        let key = CandleKey::new(exchange, &pair, Timeframe::H1);
-        if let Some(open) = store.latest_open_time(&key)? {
-            now = now.max(Some(open + HOUR));
-        }
-    }
-    Ok(now)
+    Ok(store
+        .newest_open_time(exchange, Timeframe::H1)?
+        .map(|open| open + HOUR))
 }
 
 /// Days of feature rows one training run of `horizon_h` reads: `[ml] train_window_days`, or

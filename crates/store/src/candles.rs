@@ -179,6 +179,20 @@ impl Store {
         self.open_time_bound(key, "SELECT max(open_time) FROM candles WHERE series = ")
     }
 
+    /// Open time of the newest stored candle of any `timeframe` series of `exchange`: with
+    /// the timeframe added, the data's own "now".
+    pub fn newest_open_time(
+        &self,
+        exchange: &str,
+        timeframe: Timeframe,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max((SELECT max(open_time) FROM candles WHERE series = s.id))
+             FROM series s WHERE s.exchange = ?1 AND s.timeframe = ?2",
+        )?;
+        Ok(stmt.query_row(params![exchange, timeframe.seconds()], |r| r.get(0))?)
+    }
+
     /// `select` is a fixed query prefix; the series is filled in here.
     fn open_time_bound(&self, key: &CandleKey, select: &str) -> Result<Option<i64>, StoreError> {
         let sql = format!(

@@ -32,6 +32,7 @@ pub mod pairs;
 pub mod predictions;
 pub mod rewind;
 pub mod trades;
+pub mod trading;
 
 pub use backfill::BackfillCursor;
 pub use blobs::{BlobId, BlobStore, write_atomic};
@@ -45,3 +46,4 @@ pub use news::{NewsCoverage, StoredLlm, StoredNews};
 pub use pairs::{CoverageAudit, ListingChanges, PairRecord};
 pub use predictions::StoredPrediction;
 pub use trades::{DepthSnapshot, TradeInsert};
+pub use trading::{GateRun, GatedRow, PortfolioHour};

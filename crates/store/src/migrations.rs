@@ -206,6 +206,57 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX alerts_by_time ON alerts (at);
     CREATE INDEX predictions_by_time ON predictions (t);",
+    // 10: trading. Rows keep their full record as JSON (the trading crate owns the types)
+    // beside the columns queries select on.
+    "CREATE TABLE gate_runs (
+        t            INTEGER PRIMARY KEY,
+        at           INTEGER NOT NULL,
+        predictions  INTEGER NOT NULL,
+        candidates   INTEGER NOT NULL,
+        empty_reason TEXT
+    );
+    CREATE TABLE candidates (
+        t         INTEGER NOT NULL,
+        pair      TEXT    NOT NULL,
+        horizon_h INTEGER NOT NULL,
+        passed    INTEGER NOT NULL,
+        rank      INTEGER NOT NULL,
+        record    TEXT    NOT NULL,
+        PRIMARY KEY (t, pair, horizon_h)
+    ) WITHOUT ROWID;
+    CREATE TABLE orders (
+        client_id TEXT    PRIMARY KEY,
+        t         INTEGER NOT NULL,
+        pair      TEXT    NOT NULL,
+        status    TEXT    NOT NULL,
+        record    TEXT    NOT NULL
+    );
+    CREATE INDEX orders_by_time ON orders (t);
+    CREATE TABLE closed_trades (
+        client_id TEXT    PRIMARY KEY,
+        exit_t    INTEGER NOT NULL,
+        pair      TEXT    NOT NULL,
+        pnl       REAL    NOT NULL,
+        record    TEXT    NOT NULL
+    );
+    CREATE INDEX closed_trades_by_time ON closed_trades (exit_t);
+    CREATE TABLE equity (
+        t        INTEGER PRIMARY KEY,
+        equity   REAL    NOT NULL,
+        drawdown REAL    NOT NULL,
+        halted   INTEGER NOT NULL,
+        record   TEXT    NOT NULL
+    );
+    CREATE TABLE portfolio_state (
+        id    INTEGER PRIMARY KEY CHECK (id = 1),
+        t     INTEGER NOT NULL,
+        state TEXT    NOT NULL
+    );
+    CREATE TABLE risk_resumes (
+        id   INTEGER PRIMARY KEY,
+        at   INTEGER NOT NULL,
+        note TEXT    NOT NULL
+    );",
 ];
 
 /// The version a fully migrated database has.

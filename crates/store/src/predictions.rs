@@ -51,6 +51,16 @@ impl Store {
         Ok(new)
     }
 
+    /// Every pair's predictions for decision time `t`.
+    pub fn predictions_at(&self, t: i64) -> Result<Vec<StoredPrediction>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, quality_prob
+             FROM predictions WHERE t = ?1 ORDER BY pair, horizon_h, model_id",
+        )?;
+        let rows = stmt.query_map(params![t], row_to_prediction)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Predictions for `pair` made at decision times in `[from, to]`, oldest first.
     pub fn predictions_between(
         &self,
@@ -83,21 +93,25 @@ impl Store {
              quality_prob FROM predictions WHERE {filter} AND t BETWEEN ?2 AND ?3 \
              ORDER BY t, horizon_h, model_id, pair"
         ))?;
-        let rows = stmt.query_map(params![value, from, to], |r| {
-            Ok(StoredPrediction {
-                pair: r.get(0)?,
-                t: r.get(1)?,
-                horizon_h: r.get(2)?,
-                model_id: r.get(3)?,
-                feature_set: r.get(4)?,
-                p_up: r.get(5)?,
-                pred: r.get(6)?,
-                lo: r.get(7)?,
-                hi: r.get(8)?,
-                conf: r.get(9)?,
-                quality_prob: r.get(10)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![value, from, to], row_to_prediction)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A row of `SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf,
+/// quality_prob`.
+fn row_to_prediction(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredPrediction> {
+    Ok(StoredPrediction {
+        pair: r.get(0)?,
+        t: r.get(1)?,
+        horizon_h: r.get(2)?,
+        model_id: r.get(3)?,
+        feature_set: r.get(4)?,
+        p_up: r.get(5)?,
+        pred: r.get(6)?,
+        lo: r.get(7)?,
+        hi: r.get(8)?,
+        conf: r.get(9)?,
+        quality_prob: r.get(10)?,
+    })
 }

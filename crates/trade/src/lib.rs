@@ -11,12 +11,14 @@
 //! - [`exec`]: paper fills (book walk or candle model), fees, latency, partial fills.
 //! - [`account`]: cash, positions, the equity curve, closed trades and their attribution.
 //! - [`engine`]: one decision hour: mark, kill switch, exits, entries.
+//! - [`agents`]: the risk and portfolio agents.
 
 // Checks are written `!(x >= bar)` on purpose: a NaN then fails the check instead of
 // passing it, which `x < bar` would let happen.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod account;
+pub mod agents;
 pub mod engine;
 pub mod error;
 pub mod exec;

@@ -1,4 +1,4 @@
-//! `cst backtest --from D --to D [--pairs P,...] [--retrain-days N] [--json]`: the stored
+//! `cst backtest --from D --to D [--pairs P,...] [--retrain-days N | --active-models] [--json]`: the stored
 //! history through the service's own feature, inference, gate, risk and portfolio code
 //! with walk-forward retraining ([`cst_backtest`]). Works while the service is down and
 //! never touches the registry or the paper account. The report is written to
@@ -8,39 +8,30 @@
 
 use std::{path::Path, process::ExitCode};
 
-use chrono::NaiveDate;
-use cst_backtest::{Spec, backtest};
+use cst_backtest::{Models, Spec, backtest};
 use cst_config::Home;
-use cst_store::Store;
+use cst_store::{BlobStore, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct BacktestArgs {
-    /// First decision day (00:00 UTC), YYYY-MM-DD.
-    #[arg(long, value_parser = date)]
+    /// First decision hour: YYYY-MM-DD (00:00 UTC), RFC 3339 or Unix seconds.
+    #[arg(long, value_parser = |s: &str| super::when::hour(s, "--from"))]
     pub from: i64,
-    /// Last decision day (00:00 UTC), YYYY-MM-DD.
-    #[arg(long, value_parser = date)]
+    /// Last decision hour (inclusive), as --from.
+    #[arg(long, value_parser = |s: &str| super::when::hour(s, "--to"))]
     pub to: i64,
     /// Pairs to trade, comma-separated (default: every stored hourly series).
     #[arg(long, value_delimiter = ',')]
     pub pairs: Option<Vec<String>>,
     /// Days between walk-forward retrain points.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, conflicts_with = "active_models")]
     pub retrain_days: u32,
+    /// Serve the registry's active models instead of retraining (each must predate --from).
+    #[arg(long)]
+    pub active_models: bool,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-fn date(text: &str) -> Result<i64, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map(|d| {
-            d.and_hms_opt(0, 0, 0)
-                .expect("midnight exists")
-                .and_utc()
-                .timestamp()
-        })
-        .map_err(|e| format!("{text:?} is not YYYY-MM-DD: {e}"))
 }
 
 pub fn run(home: &Home, config: Option<&Path>, args: BacktestArgs) -> ExitCode {
@@ -60,9 +51,16 @@ fn run_backtest(home: &Home, config: Option<&Path>, args: BacktestArgs) -> Resul
         from: args.from,
         to: args.to,
         pairs: args.pairs,
-        retrain_days: args.retrain_days,
+        models: if args.active_models {
+            Models::Registry
+        } else {
+            Models::WalkForward {
+                retrain_days: args.retrain_days,
+            }
+        },
     };
-    let (report, timings) = backtest(&store, &config, &spec).map_err(|e| e.to_string())?;
+    let blobs = BlobStore::new(home.blobs_dir());
+    let (report, timings) = backtest(&store, &blobs, &config, &spec).map_err(|e| e.to_string())?;
     let json = report.to_json();
     let dir = home.reports_dir().join("backtests");
     let name = format!(

@@ -52,7 +52,7 @@ fn show(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> Result<ExitCo
     })?;
     let store = Store::open(&home.db_path()).map_err(|e| e.to_string())?;
     let t = match &args.at {
-        Some(text) => parse_time(text)?,
+        Some(text) => super::when::hour(text, "--at")?,
         None => {
             let key = CandleKey::new(&exchange, &pair.to_string(), Timeframe::H1);
             let newest = store.latest_open_time(&key).map_err(|e| e.to_string())?;
@@ -114,21 +114,4 @@ fn print_human(ctx: &BuildContext, built: &Built, t: i64) {
             }
         }
     }
-}
-
-fn parse_time(text: &str) -> Result<i64, String> {
-    let t = match text.parse::<i64>() {
-        Ok(t) => t,
-        Err(_) => DateTime::parse_from_rfc3339(text)
-            .map_err(|e| {
-                format!("--at {text:?} is neither Unix seconds nor RFC 3339 ({e}): try 2024-03-01T00:00:00Z")
-            })?
-            .timestamp(),
-    };
-    if t % HOUR != 0 {
-        return Err(format!(
-            "--at {text} is not an hour boundary: feature times are candle closes (UTC)"
-        ));
-    }
-    Ok(t)
 }

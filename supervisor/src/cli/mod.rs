@@ -17,8 +17,10 @@ pub mod predict;
 pub mod render;
 pub mod replay;
 pub mod report;
+pub mod trading;
 pub mod train;
 pub mod up;
+pub mod when;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -93,6 +95,14 @@ pub enum Command {
     /// Replay stored history through the service's own features, models, gate, risk limits
     /// and paper execution, retraining walk-forward; report beside buy-and-hold.
     Backtest(backtest::BacktestArgs),
+    /// The kill switch and the last gate run; `cst risk resume` lifts a halt.
+    #[command(subcommand)]
+    Risk(trading::RiskCommand),
+    /// The paper account: equity, positions, closed trades and their PnL attribution.
+    Portfolio {
+        #[arg(long)]
+        json: bool,
+    },
     /// The daily report (health, coverage, calibration, models against baselines,
     /// predictions gated, alerts), as the health agent wrote it at 00:00 UTC.
     Report(report::ReportArgs),
@@ -130,6 +140,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Train(args) => train::run(&home, cli.config.as_deref(), args),
         Command::Predict(args) => predict::run(&home, cli.config.as_deref(), args),
         Command::Backtest(args) => backtest::run(&home, cli.config.as_deref(), args),
+        Command::Risk(cmd) => trading::risk(&home, cli.config.as_deref(), cmd),
+        Command::Portfolio { json } => trading::portfolio(&home, cli.config.as_deref(), json),
         Command::Models(args) => models::run(&home, cli.config.as_deref(), args),
         Command::Report(args) => report::run(&home, args),
         Command::Logs {
@@ -208,6 +220,8 @@ async fn dispatch(
         | Command::Train(_)
         | Command::Predict(_)
         | Command::Backtest(_)
+        | Command::Risk(_)
+        | Command::Portfolio { .. }
         | Command::Models(_)
         | Command::Report(_)
         | Command::ReplayExchange(_) => unreachable_command(),

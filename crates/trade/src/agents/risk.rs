@@ -1,0 +1,264 @@
+//! The risk agent. A decision hour t is gated once its predictions are stored (the ml
+//! agent announces `predictions` after the batch's transaction), or — when no model is
+//! served, so none will come — once its features are: an hour without predictions is
+//! still a gate run, with its reason. GO is the health agent's latest verdict
+//! (`health.status`), and none within `health.report_timeout_ms` is NO-GO.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    time::Instant,
+};
+
+use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_config::Config;
+use cst_protocol::bus::{Counter, Event};
+use cst_store::{GateRun, GatedRow, Store};
+
+use crate::{
+    HOUR, Market,
+    agents::{data_now, fees},
+    engine::quote_spec,
+    gate::{ActiveModel, GateContext, gate},
+};
+
+#[derive(Debug, Default)]
+pub struct RiskAgent {
+    state: Option<State>,
+    /// The health agent's latest status and when it came.
+    health: Option<(String, Instant)>,
+    /// Hours with news to gate.
+    pending: BTreeSet<i64>,
+    runs: u64,
+    candidates: u64,
+    rejected: u64,
+    errors: u64,
+    last_empty_reason: Option<String>,
+}
+
+#[derive(Debug)]
+struct State {
+    store: Store,
+    config: Config,
+}
+
+/// The active model of each configured horizon, with the ECE its evaluation measured.
+pub fn active_models(
+    store: &Store,
+    horizons: &[u32],
+) -> Result<BTreeMap<u32, ActiveModel>, String> {
+    let mut out = BTreeMap::new();
+    for &h in horizons {
+        let Some(m) = store.active_model(h).map_err(|e| e.to_string())? else {
+            continue;
+        };
+        let report: serde_json::Value = serde_json::from_str(&m.report)
+            .map_err(|e| format!("model {}: unreadable report: {e}", m.id))?;
+        // A report without an ECE counts as uncalibrated.
+        let ece = report["ece"].as_f64().unwrap_or(f64::INFINITY);
+        out.insert(h, ActiveModel { id: m.id, ece });
+    }
+    Ok(out)
+}
+
+impl RiskAgent {
+    fn go(&self, config: &Config) -> Result<(), String> {
+        match &self.health {
+            Some((status, at)) if at.elapsed() <= config.health.report_timeout => {
+                if status == "go" {
+                    Ok(())
+                } else {
+                    Err(format!("the health agent says {}", status.to_uppercase()))
+                }
+            }
+            Some((_, at)) => Err(format!(
+                "no health verdict for {:.0} s",
+                at.elapsed().as_secs_f64()
+            )),
+            None => Err("no health verdict yet".into()),
+        }
+    }
+
+    fn run_gate(&mut self, t: i64, bus: &Publisher) -> Result<(), String> {
+        let go = self
+            .state
+            .as_ref()
+            .map(|s| self.go(&s.config))
+            .unwrap_or_else(|| Err("not started".into()));
+        let Some(s) = self.state.as_mut() else {
+            return Ok(());
+        };
+        let c = &s.config;
+        let exchange = c.collector.exchange.clone();
+        let e = |e: cst_store::StoreError| e.to_string();
+        let preds = s.store.predictions_at(t).map_err(e)?;
+        let active = active_models(&s.store, &c.ml.horizons_h)?;
+        let now = data_now(&s.store, &exchange)
+            .map_err(e)?
+            .unwrap_or(t)
+            .max(t);
+        let quote = quote_spec(&c.portfolio, c.whale.book_max_age_s);
+        let mut pairs: Vec<String> = preds.iter().map(|p| p.pair.clone()).collect();
+        pairs.sort();
+        pairs.dedup();
+        let lookback = i64::from(quote.window_h.max(24)) + 2;
+        let market = Market::load(&s.store, &exchange, &pairs, t - lookback * HOUR, t, true)
+            .map_err(|e| e.to_string())?;
+        let fees = fees(c);
+        let cx = GateContext {
+            now,
+            go,
+            active: &active,
+            max_ece: c.health.max_ece,
+            max_age_s: i64::from(c.health.max_feature_age_h) * HOUR,
+            risk: &c.risk,
+            quote,
+            impact_coef: c.portfolio.impact_coef,
+            fees: &fees,
+        };
+        let v = gate(&preds, &market, &cx);
+        let mut rows = Vec::with_capacity(v.candidates.len() + v.rejected.len());
+        for cand in &v.candidates {
+            rows.push(GatedRow {
+                pair: cand.pair.clone(),
+                horizon_h: cand.horizon_h,
+                passed: true,
+                record: serde_json::to_string(cand).map_err(|e| e.to_string())?,
+            });
+        }
+        for r in &v.rejected {
+            rows.push(GatedRow {
+                pair: r.pair.clone(),
+                horizon_h: r.horizon_h,
+                passed: false,
+                record: serde_json::to_string(r).map_err(|e| e.to_string())?,
+            });
+        }
+        let run = GateRun {
+            t,
+            at: now,
+            predictions: preds.len() as u64,
+            candidates: v.candidates.len() as u64,
+            empty_reason: v.empty_reason.clone(),
+        };
+        s.store.record_gate(&run, &rows).map_err(e)?;
+        self.runs += 1;
+        self.candidates += v.candidates.len() as u64;
+        self.rejected += v.rejected.len() as u64;
+        if v.empty_reason != self.last_empty_reason {
+            match &v.empty_reason {
+                Some(why) => tracing::info!(t, "no candidates: {why}"),
+                None => tracing::info!(
+                    t,
+                    candidates = v.candidates.len(),
+                    "candidates passed the gate"
+                ),
+            }
+            self.last_empty_reason = v.empty_reason;
+        }
+        let _ = bus.publish("candidates.updated", "all", t as u64);
+        Ok(())
+    }
+
+    /// Whether any model is served: without one no predictions will come, and hours are
+    /// gated on their features alone.
+    fn serving(&self) -> bool {
+        self.state
+            .as_ref()
+            .is_some_and(|s| s.store.serving().is_ok_and(|v| !v.is_empty()))
+    }
+}
+
+impl Agent for RiskAgent {
+    fn topics(&self) -> Vec<String> {
+        ["predictions", "features.technical", "health.status"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    async fn start(
+        &mut self,
+        env: &AgentEnv,
+        config: &Config,
+        _bus: &Publisher,
+    ) -> Result<(), String> {
+        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        self.state = Some(State {
+            store,
+            config: config.clone(),
+        });
+        tracing::info!(
+            min_p_up = config.risk.min_p_up,
+            "gating predictions (P(up) >= {:.2})",
+            config.risk.min_p_up
+        );
+        Ok(())
+    }
+
+    async fn on_event(&mut self, event: Event, _bus: &Publisher) {
+        let t = event.version as i64;
+        match event.topic.as_str() {
+            "health.status" => self.health = Some((event.key, Instant::now())),
+            "predictions" => {
+                self.pending.insert(t);
+            }
+            "features.technical" if !self.serving() => {
+                self.pending.insert(t);
+            }
+            _ => {}
+        }
+    }
+
+    async fn tick(&mut self, bus: &Publisher) {
+        for t in std::mem::take(&mut self.pending) {
+            if let Err(e) = self.run_gate(t, bus) {
+                self.errors += 1;
+                tracing::error!(t, error = %e, "gate run failed");
+            }
+        }
+    }
+
+    async fn run_now(&mut self, _bus: &Publisher) -> String {
+        let Some(s) = &self.state else {
+            return "not started".into();
+        };
+        match s.store.latest_gate_run() {
+            Ok(Some(r)) => format!(
+                "hour {}: {} predictions, {} candidates{}; GO: {}",
+                r.t,
+                r.predictions,
+                r.candidates,
+                r.empty_reason
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default(),
+                match self.go(&s.config) {
+                    Ok(()) => "yes".to_string(),
+                    Err(why) => format!("no, {why}"),
+                }
+            ),
+            Ok(None) => "no hour gated yet".into(),
+            Err(e) => format!("cannot read the store: {e}"),
+        }
+    }
+
+    fn reload(&mut self, config: &Config) -> String {
+        if let Some(s) = self.state.as_mut() {
+            s.config = config.clone();
+        }
+        "configuration reloaded".into()
+    }
+
+    fn counters(&self) -> Vec<Counter> {
+        [
+            ("gate_runs", self.runs),
+            ("candidates", self.candidates),
+            ("rejected", self.rejected),
+            ("errors", self.errors),
+        ]
+        .into_iter()
+        .map(|(name, value)| Counter {
+            name: name.into(),
+            value,
+        })
+        .collect()
+    }
+}

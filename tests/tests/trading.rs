@@ -1,0 +1,197 @@
+//! The risk and portfolio agents in a replay, and parity with `cst backtest` over the same
+//! hours.
+//!
+//! The home holds BTC, ETH and SOL up to 2022-06-01 and the 1 h model `cst train` activates
+//! (as in `readiness`). The replay runs June 1 at 3600x: every hour is gated by the risk
+//! agent (with the health agent's verdict) and stepped by the portfolio agent. The service
+//! is stopped before its midnight retraining, and `cst backtest --active-models` runs the
+//! same hours through the same model: each hour's predictions, best P(up), candidates and
+//! orders must match, and the equity must agree within 20 bps.
+
+use std::time::{Duration, Instant};
+
+use cst_protocol::status::ServiceStatus;
+use cst_store::Store;
+use cst_tests::{
+    Instance, cst_in,
+    replay::{ReplayExchange, import_recorded, shared},
+};
+
+/// 2022-06-01 00:00 UTC.
+const START: i64 = 1_654_041_600;
+const HOUR: i64 = 3600;
+const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
+
+fn config(collector: &str) -> String {
+    format!(
+        "{collector}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
+         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
+         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
+         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
+         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = 6\n",
+        shared("news/cryptonews-2021-10_2022-07.csv").display()
+    )
+}
+
+fn json(out: std::process::Output) -> serde_json::Value {
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
+    let home = Instance::new_home();
+    import_recorded(home.path(), "binance-2021-2022", &PAIRS);
+    Store::open(&home.path().join("data/cst.db"))
+        .unwrap()
+        .forget_from(START)
+        .unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        config("[collector]\nexchange = \"binance\"\n"),
+    )
+    .unwrap();
+    let trained = json(cst_in(home.path(), &["train", "--json"]));
+    assert_eq!(trained[0]["status"], "active", "{trained:#}");
+
+    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
+    let collector = exchange
+        .collector_config()
+        .replace("exchange = \"replay\"", "exchange = \"binance\"");
+    let inst = Instance::start_in(home, &config(&collector));
+    inst.wait_report("GO", Duration::from_secs(90), |r| {
+        r.status == ServiceStatus::Go
+    });
+
+    // Gate runs and portfolio hours until 18:00, well before the midnight retraining.
+    let last = START + 18 * HOUR;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let risk = json(inst.cst(&["risk", "status", "--json"]));
+        if risk["last_hour"].as_i64().is_some_and(|t| t >= last) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the portfolio did not reach 18:00: {risk:#}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(inst.cst(&["stop"]).status.success());
+
+    let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
+    // The first hour gated while the service was GO opens the compared period.
+    let first_go = (START..=last)
+        .step_by(HOUR as usize)
+        .find(|&t| {
+            store.gate_run(t).unwrap().is_some_and(|g| {
+                !g.empty_reason
+                    .as_deref()
+                    .is_some_and(|w| w.starts_with("service is not GO"))
+            })
+        })
+        .expect("an hour gated while GO");
+    let from = first_go;
+    let to = last;
+
+    let out = cst_in(
+        inst.path(),
+        &[
+            "backtest",
+            "--from",
+            &from.to_string(),
+            "--to",
+            &to.to_string(),
+            "--active-models",
+            "--json",
+        ],
+    );
+    let bt = json(out);
+    let hours = bt["gate_runs"].as_array().unwrap();
+    assert_eq!(hours.len() as i64, (to - from) / HOUR + 1);
+    let mut predictions = 0;
+    for h in hours {
+        let t = h["t"].as_i64().unwrap();
+        let svc = store
+            .gate_run(t)
+            .unwrap()
+            .unwrap_or_else(|| panic!("the risk agent did not gate hour {t}"));
+        assert_eq!(
+            svc.predictions,
+            h["predictions"].as_u64().unwrap(),
+            "hour {t}"
+        );
+        assert_eq!(
+            svc.candidates,
+            h["candidates"].as_u64().unwrap(),
+            "hour {t}"
+        );
+        let best = store
+            .predictions_at(t)
+            .unwrap()
+            .iter()
+            .map(|p| p.p_up)
+            .reduce(f64::max);
+        match (best, h["best_p_up"].as_f64()) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "hour {t}: {a} vs {b}"),
+            (a, b) => assert_eq!(a, b, "hour {t}"),
+        }
+        predictions += svc.predictions;
+    }
+    assert_eq!(
+        predictions,
+        3 * hours.len() as u64,
+        "every pair predicted every hour"
+    );
+
+    // Orders and equity.
+    let svc_orders: Vec<serde_json::Value> = store
+        .orders_between(from, to)
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_str(r).unwrap())
+        .collect();
+    let bt_orders = bt["orders"].as_array().unwrap();
+    assert_eq!(
+        svc_orders.len(),
+        bt_orders.len(),
+        "{svc_orders:#?}\n{bt_orders:#?}"
+    );
+    for (a, b) in svc_orders.iter().zip(bt_orders) {
+        for key in ["client_id", "status", "side", "purpose"] {
+            assert_eq!(a[key], b[key], "{a:#} vs {b:#}");
+        }
+    }
+    let svc_equity: serde_json::Value =
+        serde_json::from_str(store.equity_between(to, to).unwrap().last().unwrap()).unwrap();
+    let bt_equity = &bt["equity"].as_array().unwrap().last().unwrap();
+    assert_eq!(bt_equity["t"], to);
+    let start = bt["settings"]["starting_cash"].as_f64().unwrap();
+    let tracking_bps =
+        (svc_equity["equity"].as_f64().unwrap() - bt_equity["equity"].as_f64().unwrap()).abs()
+            / start
+            * 1e4;
+    println!(
+        "parity {from}..{to}: {} hours, {predictions} predictions, {} candidates, {} orders \
+         in both; equity tracking error {tracking_bps:.3} bps (limit 20)",
+        hours.len(),
+        bt["candidates"],
+        bt_orders.len()
+    );
+    assert!(tracking_bps <= 20.0);
+
+    // The commands read the same account.
+    let p = json(cst_in(inst.path(), &["portfolio", "--json"]));
+    assert_eq!(p["mode"], "paper");
+    let r = json(cst_in(inst.path(), &["risk", "status", "--json"]));
+    assert!(r["halted"].is_null());
+    assert_eq!(r["min_p_up"], 0.8);
+    let resume = cst_in(inst.path(), &["risk", "resume"]);
+    assert_eq!(resume.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&resume.stderr).contains("not halted"));
+}
