@@ -75,6 +75,7 @@ pub async fn run_cycle(
             altname: p.altname.clone(),
             base: p.base.clone(),
             quote: p.quote.clone(),
+            taker_fee_pct: p.taker_fee_pct,
         })
         .collect();
     // An empty listing is a broken answer, not every pair delisted at once.

@@ -25,6 +25,8 @@ fn xbt_usdt_is_listed_with_its_names_and_limits() {
         (pair.ordermin, pair.costmin, pair.tick_size),
         (Some(0.000_05), Some(0.5), Some(0.1))
     );
+    // `fees` starts at [0, 0.4]: an account without volume pays 0.40% as taker.
+    assert_eq!(pair.taker_fee_pct, Some(0.4));
 }
 
 #[test]
@@ -51,14 +53,15 @@ fn a_legacy_zusd_quote_matches_usd_and_tokenized_assets_are_marked() {
 }
 
 /// Trimmed from the real XBTUSDT entry: a dark pool, a non-online pair, a pair without a
-/// wsname, one with a bad limit, and one good pair.
+/// wsname, one with a bad limit, one with a negative fee, and one good pair.
 const MIXED: &str = r#"{"error":[],"result":{
   "XXBTZUSD":   {"altname":"XBTUSD","wsname":"XBT/USD","base":"XXBT","quote":"ZUSD","pair_decimals":1,"lot_decimals":8,"ordermin":"0.00005","status":"online"},
   "XXBTZUSD.d": {"altname":"XBTUSD.d","base":"XXBT","quote":"ZUSD","pair_decimals":1,"lot_decimals":8,"status":"online"},
   "XETHZUSD":   {"altname":"ETHUSD","wsname":"ETH/USD","base":"XETH","quote":"ZUSD","pair_decimals":2,"lot_decimals":8,"status":"cancel_only"},
   "FOOUSD":     {"altname":"FOOUSD","base":"FOO","quote":"ZUSD","pair_decimals":2,"lot_decimals":8,"status":"online"},
   "BARUSD":     {"altname":"BARUSD","wsname":"BAR/USD","base":"BAR","quote":"ZUSD","pair_decimals":2,"lot_decimals":8,"ordermin":"NaN","status":"online"},
-  "XXBTZEUR":   {"altname":"XBTEUR","wsname":"XBT/EUR","base":"XXBT","quote":"ZEUR","pair_decimals":1,"lot_decimals":8,"status":"online"}
+  "XXBTZEUR":   {"altname":"XBTEUR","wsname":"XBT/EUR","base":"XXBT","quote":"ZEUR","pair_decimals":1,"lot_decimals":8,"status":"online"},
+  "BAZUSD":     {"altname":"BAZUSD","wsname":"BAZ/USD","base":"BAZ","quote":"ZUSD","pair_decimals":2,"lot_decimals":8,"fees":[[0,-1.0]],"status":"online"}
 }}"#;
 
 #[test]
@@ -75,12 +78,17 @@ fn skipped_pairs_say_why() {
         .iter()
         .map(|s| (s.key.as_str(), &s.reason))
         .collect();
-    assert_eq!(skipped.len(), 4, "{skipped:?}");
+    assert_eq!(skipped.len(), 5, "{skipped:?}");
     assert!(matches!(skipped[0], ("BARUSD", SkipReason::Malformed(m)) if m.contains("ordermin")));
-    assert_eq!(skipped[1], ("FOOUSD", &SkipReason::NoWsname));
+    assert!(
+        matches!(skipped[1], ("BAZUSD", SkipReason::Malformed(m)) if m.contains("-1% is not a fee"))
+    );
+    assert_eq!(skipped[2], ("FOOUSD", &SkipReason::NoWsname));
     assert_eq!(
-        skipped[2],
+        skipped[3],
         ("XETHZUSD", &SkipReason::Status("cancel_only".into()))
     );
-    assert_eq!(skipped[3], ("XXBTZUSD.d", &SkipReason::DarkPool));
+    assert_eq!(skipped[4], ("XXBTZUSD.d", &SkipReason::DarkPool));
+    // A pair listed without `fees` has no schedule (paper fills then use the configured fee).
+    assert_eq!(listed.pairs[0].taker_fee_pct, None);
 }

@@ -257,6 +257,8 @@ pub const MIGRATIONS: &[&str] = &[
         at   INTEGER NOT NULL,
         note TEXT    NOT NULL
     );",
+    // 11: the taker fee of each listed pair (AssetPairs' first tier), for paper fills.
+    "ALTER TABLE pairs ADD COLUMN taker_fee_pct REAL;",
 ];
 
 /// The version a fully migrated database has.

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use crate::{Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PairRecord {
     /// Canonical `BASE/QUOTE`.
     pub pair: String,
@@ -14,6 +14,8 @@ pub struct PairRecord {
     pub altname: String,
     pub base: String,
     pub quote: String,
+    /// The exchange's taker fee for an account without volume, in percent.
+    pub taker_fee_pct: Option<f64>,
 }
 
 /// What changed in a listing compared with the stored one.
@@ -62,12 +64,22 @@ impl Store {
         let mut changes = ListingChanges::default();
         {
             let mut upsert = tx.prepare_cached(
-                "INSERT INTO pairs (exchange, pair, altname, base, quote, first_seen, last_seen, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1)
-                 ON CONFLICT (exchange, pair) DO UPDATE SET altname = ?3, last_seen = ?6, active = 1",
+                "INSERT INTO pairs (exchange, pair, altname, base, quote, first_seen, last_seen, active,
+                                    taker_fee_pct)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 1, ?7)
+                 ON CONFLICT (exchange, pair)
+                 DO UPDATE SET altname = ?3, last_seen = ?6, active = 1, taker_fee_pct = ?7",
             )?;
             for p in pairs {
-                upsert.execute(params![exchange, p.pair, p.altname, p.base, p.quote, now])?;
+                upsert.execute(params![
+                    exchange,
+                    p.pair,
+                    p.altname,
+                    p.base,
+                    p.quote,
+                    now,
+                    p.taker_fee_pct
+                ])?;
                 if !before.contains(&p.pair) {
                     changes.added.push(p.pair.clone());
                 }
@@ -88,7 +100,8 @@ impl Store {
 
     pub fn active_pairs(&self, exchange: &str) -> Result<Vec<PairRecord>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT pair, altname, base, quote FROM pairs WHERE exchange = ?1 AND active = 1 ORDER BY pair",
+            "SELECT pair, altname, base, quote, taker_fee_pct FROM pairs
+             WHERE exchange = ?1 AND active = 1 ORDER BY pair",
         )?;
         let rows = stmt.query_map([exchange], |r| {
             Ok(PairRecord {
@@ -96,6 +109,7 @@ impl Store {
                 altname: r.get(1)?,
                 base: r.get(2)?,
                 quote: r.get(3)?,
+                taker_fee_pct: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -142,6 +156,7 @@ mod tests {
             altname: alt.into(),
             base: base.into(),
             quote: quote.into(),
+            taker_fee_pct: Some(0.4),
         }
     }
 

@@ -59,6 +59,10 @@ pub struct ClosedTrade {
     pub exit_price: f64,
     /// take_profit, stop_loss, horizon or kill_switch.
     pub exit_reason: String,
+    /// The exits the entry set: price levels, and the horizon's decision time.
+    pub take_profit: f64,
+    pub stop_loss: f64,
+    pub exit_due: i64,
     pub pnl: f64,
     pub alpha: f64,
     pub sizing: f64,

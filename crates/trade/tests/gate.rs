@@ -251,3 +251,51 @@ fn the_loader_refuses_a_gate_below_080() {
         "{err}"
     );
 }
+
+#[test]
+fn the_round_trip_uses_the_pairs_own_fee_schedule_where_the_exchange_listed_one() {
+    let c = config("[collector]\nexchange = \"binance\"\n");
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = cst_store::Store::open(&dir.path().join("cst.db")).unwrap();
+    let listed = |pair: &str, fee: Option<f64>| cst_store::PairRecord {
+        pair: pair.into(),
+        altname: pair.replace('/', ""),
+        base: pair.split('/').next().unwrap().into(),
+        quote: "USDT".into(),
+        taker_fee_pct: fee,
+    };
+    store
+        .update_listing(
+            "binance",
+            &[listed("BTC/USDT", Some(0.26)), listed("ETH/USDT", None)],
+            0,
+        )
+        .unwrap();
+    let fees = cst_trade::agents::fees(&store, &c).unwrap();
+    assert_eq!(
+        (fees.rate("BTC/USDT"), fees.source("BTC/USDT")),
+        (0.0026, "schedule")
+    );
+    assert_eq!(
+        (fees.rate("ETH/USDT"), fees.source("ETH/USDT")),
+        (0.004, "config")
+    );
+
+    let m = market(&["BTC/USDT"]);
+    let models = active(24, "h24-model", 0.02);
+    let cx = GateContext {
+        now: JUNE_10,
+        go: Ok(()),
+        active: &models,
+        max_ece: c.health.max_ece,
+        max_age_s: 6 * HOUR,
+        risk: &c.risk,
+        quote: spec(&c),
+        impact_coef: c.portfolio.impact_coef,
+        fees: &fees,
+    };
+    let v = gate(&[strong(JUNE_10)], &m, &cx);
+    let cost = v.candidates[0].round_trip_cost;
+    // 2 × 0.26% and the same 18 bps spread as with the configured 0.40%.
+    assert!((0.0068..0.0072).contains(&cost), "{cost}");
+}

@@ -27,6 +27,8 @@ pub struct AssetPair {
     /// Smallest order cost, in the quote asset.
     pub costmin: Option<f64>,
     pub tick_size: Option<f64>,
+    /// Taker fee of the first volume tier, in percent (`fees` in AssetPairs).
+    pub taker_fee_pct: Option<f64>,
 }
 
 /// The answer to "which pairs quoted in these currencies can we watch".

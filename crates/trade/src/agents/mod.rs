@@ -21,8 +21,14 @@ pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, cst_store:
         .map(|open| open + HOUR))
 }
 
-/// The deployment's fees: the configured taker fee for every pair (exchange schedules are
-/// not stored yet).
-pub fn fees(config: &cst_config::Config) -> Fees {
-    Fees::new(config.portfolio.taker_fee_bps)
+/// The deployment's fees: each listed pair's taker fee from the exchange's schedule, the
+/// configured fee for pairs without one.
+pub fn fees(store: &Store, config: &cst_config::Config) -> Result<Fees, cst_store::StoreError> {
+    let mut fees = Fees::new(config.portfolio.taker_fee_bps);
+    for p in store.active_pairs(&config.collector.exchange)? {
+        if let Some(pct) = p.taker_fee_pct {
+            fees.schedule(&p.pair, pct);
+        }
+    }
+    Ok(fees)
 }

@@ -99,7 +99,7 @@ impl PortfolioAgent {
             .collect::<Result<_, _>>()
             .map_err(|e| format!("unreadable candidate of hour {t}: {e}"))?;
         let c = &s.config;
-        let fees = fees(c);
+        let fees = fees(&s.store, c).map_err(e)?;
         let engine = Engine {
             risk: &c.risk,
             portfolio: &c.portfolio,

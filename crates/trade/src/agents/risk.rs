@@ -103,7 +103,7 @@ impl RiskAgent {
         let lookback = i64::from(quote.window_h.max(24)) + 2;
         let market = Market::load(&s.store, &exchange, &pairs, t - lookback * HOUR, t, true)
             .map_err(|e| e.to_string())?;
-        let fees = fees(c);
+        let fees = fees(&s.store, c).map_err(e)?;
         let cx = GateContext {
             now,
             go,

@@ -21,6 +21,8 @@ struct RawPair {
     costmin: Option<String>,
     tick_size: Option<String>,
     status: Option<String>,
+    /// Taker fee tiers: [30-day volume, percent], lowest volume first.
+    fees: Option<Vec<(f64, f64)>>,
 }
 
 /// Pairs whose quote is one of `quotes`, matched against the `wsname` quote (`USD`) or
@@ -86,8 +88,19 @@ fn keep(key: &str, raw: RawPair) -> Result<AssetPair, SkipReason> {
         ctx.opt_num(text.as_deref(), field)
             .map_err(|e| SkipReason::Malformed(e.to_string()))
     };
+    // The first tier is what an account without 30-day volume pays.
+    let taker_fee_pct = match raw.fees.as_deref().and_then(|tiers| tiers.first()) {
+        None => None,
+        Some(&(_, pct)) if pct.is_finite() && (0.0..10.0).contains(&pct) => Some(pct),
+        Some(&(_, pct)) => {
+            return Err(SkipReason::Malformed(format!(
+                "fees: taker fee {pct}% is not a fee"
+            )));
+        }
+    };
     Ok(AssetPair {
         key: key.to_owned(),
+        taker_fee_pct,
         base: base.to_owned(),
         quote: quote.to_owned(),
         ordermin: limit(&raw.ordermin, "ordermin")?,

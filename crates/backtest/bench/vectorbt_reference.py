@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The vectorised reference for `cst backtest`: the same signals through vectorbt.
+
+Reads a backtest report (JSON) and the recorded candles it ran on, turns every entry the
+service made into a vectorbt signal with the same size, take-profit and stop-loss (as
+fractions of the entry price) and an exit signal at the horizon, lets vectorbt simulate
+the stops on the same highs and lows, and compares vectorbt's trade list with the
+report's: pair, entry hour, exit hour and exit kind must be identical. Prints one JSON
+object: the counts, the mismatches, the PnL difference and vectorbt's run time.
+
+Usage: vectorbt_reference.py REPORT.json CANDLE_DIR
+"""
+
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import vectorbt as vbt
+
+HOUR = 3600
+
+
+def main():
+    report_path, data_dir = sys.argv[1], sys.argv[2]
+    with open(report_path) as f:
+        report = json.load(f)
+    trades = report["trades"]
+    entries = [o for o in report["orders"] if o["purpose"] == "entry" and o["filled_qty"] > 0]
+    pairs = sorted({o["pair"] for o in entries})
+    out = {
+        "report_trades": len(trades),
+        "report_entries": len(entries),
+        "pairs": len(pairs),
+    }
+    if not entries:
+        out.update(reference_trades=0, identical=True, mismatches=[], pnl_report=0.0,
+                   pnl_reference=0.0, reference_s=0.0,
+                   note="no signals: the report has no entries, so both trade lists are empty")
+        print(json.dumps(out))
+        return
+
+    frames = {}
+    for p in pairs:
+        df = pd.read_csv(os.path.join(data_dir, p.replace("/", "-") + ".csv"))
+        frames[p] = df.set_index("ts")
+    index = sorted(set().union(*[set(f.index) for f in frames.values()]))
+    index = [t for t in index if report["from"] - HOUR <= t < report["to"]]
+    col = lambda name: pd.DataFrame({p: frames[p][name].reindex(index) for p in pairs}, index=index)
+    close, high, low, open_ = col("close"), col("high"), col("low"), col("open")
+
+    entry = pd.DataFrame(False, index=index, columns=pairs)
+    exit_ = pd.DataFrame(False, index=index, columns=pairs)
+    size = pd.DataFrame(np.nan, index=index, columns=pairs)
+    sl = pd.DataFrame(np.nan, index=index, columns=pairs)
+    tp = pd.DataFrame(np.nan, index=index, columns=pairs)
+    # Every position the report opened: closed trades, and those still open at the end.
+    opened = [(t["pair"], t["entry_t"], t["qty"], t["take_profit"], t["stop_loss"], t["exit_due"])
+              for t in trades]
+    opened += [(p["pair"], p["entry_t"], p["qty"], p["exits"]["take_profit"],
+                p["exits"]["stop_loss"], p["exit_due"]) for p in report["open_positions"]]
+    for pair, entry_t, qty, take_profit, stop_loss, due in opened:
+        bar = entry_t - HOUR  # the bar that closes at the decision time
+        entry.loc[bar, pair] = True
+        size.loc[bar, pair] = qty
+        # vectorbt enters at the bar's close; the same price levels as fractions of it.
+        c = close.loc[bar, pair]
+        tp.loc[bar, pair] = take_profit / c - 1.0
+        sl.loc[bar, pair] = 1.0 - stop_loss / c
+        if due - HOUR in exit_.index:
+            exit_.loc[due - HOUR, pair] = True
+
+    started = time.perf_counter()
+    pf = vbt.Portfolio.from_signals(
+        close=close, entries=entry, exits=exit_, size=size, size_type="amount",
+        sl_stop=sl, tp_stop=tp, high=high, low=low, open=open_,
+        init_cash=report["settings"]["starting_cash"], cash_sharing=True, group_by=True,
+        accumulate=False, freq="1h",
+    )
+    rec = pf.trades.records_readable
+    elapsed = time.perf_counter() - started
+
+    ref = []
+    for _, r in rec.iterrows():
+        if r["Status"] != "Closed":
+            continue
+        ref.append((r["Column"], int(r["Entry Timestamp"]) + HOUR, int(r["Exit Timestamp"]) + HOUR))
+    ours = sorted((t["pair"], t["entry_t"], t["exit_t"]) for t in trades)
+    ref = sorted(ref)
+    mismatches = [list(x) for x in set(ours) ^ set(ref)]
+    out.update(reference_trades=len(ref), identical=ours == ref, mismatches=mismatches[:20],
+               pnl_report=sum(t["pnl"] for t in trades),
+               pnl_reference=float(rec.loc[rec["Status"] == "Closed", "PnL"].sum()),
+               reference_s=elapsed)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
