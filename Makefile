@@ -26,9 +26,11 @@ test: setup
 	@# One closing line for the whole workspace (cargo prints one per test binary).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "%d passed, %d failed\n", p, f}' $(TARGET)/cargo-test.log
 
-bench: setup
+bench:
+	./deploy/setup.sh --bench
 	cargo build --release --workspace --bins
 	cargo bench -p cst-tests
 	cargo bench -p cst-indicators
 	cargo bench -p cst-whale
 	cargo bench -p cst-ml
+	cargo bench -p cst-backtest

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything CryptoSmartTrader needs on a fresh Debian machine, idempotently.
 #   deploy/setup.sh          system packages for running and testing
+#   deploy/setup.sh --bench  also the benchmarks' Python references (vectorbt)
 # Safe to re-run: it skips what is already installed.
 set -euo pipefail
 
@@ -37,6 +38,13 @@ if ! python3 -c 'import talib, pandas, numpy, sklearn' >/dev/null 2>&1; then
     echo "setup: installing Python packages: TA-Lib pandas numpy scikit-learn"
     python3 -m pip install --quiet TA-Lib pandas numpy scikit-learn 2>/dev/null \
         || python3 -m pip install --quiet --break-system-packages TA-Lib pandas numpy scikit-learn
+fi
+# Benchmarks only: vectorbt, the vectorised reference the backtest benchmark replays its
+# signals through (plotly 6 broke vectorbt 0.28's import, hence the pin).
+if [ "${1:-}" = "--bench" ] && ! python3 -c 'import vectorbt' >/dev/null 2>&1; then
+    echo "setup: installing vectorbt 0.28.5 for the backtest benchmark"
+    python3 -m pip install --quiet "vectorbt==0.28.5" "plotly<6" 2>/dev/null \
+        || python3 -m pip install --quiet --break-system-packages "vectorbt==0.28.5" "plotly<6"
 fi
 
 # Pinned wheels, unpacked where .cargo/config.toml points CMAKE and ORT_DYLIB_PATH:

@@ -91,3 +91,31 @@ pub fn import_recorded(home: &std::path::Path, dir: &str, pairs: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A home holding `pairs` of the recording `dir` up to `start` (the rest is the replay's to
+/// serve) and the model `cst train` activated with `config` (TOML whose `[collector]`
+/// names the exchange the candles were imported under). Returns the home and the model id.
+pub fn trained_home(
+    dir: &str,
+    pairs: &[&str],
+    start: i64,
+    config: &str,
+) -> (tempfile::TempDir, String) {
+    let home = crate::Instance::new_home();
+    import_recorded(home.path(), dir, pairs);
+    cst_store::Store::open(&home.path().join("data/cst.db"))
+        .unwrap()
+        .forget_from(start)
+        .unwrap();
+    std::fs::write(home.path().join("config.toml"), config).unwrap();
+    let out = crate::cst_in(home.path(), &["train", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(runs[0]["status"], "active", "{runs:#}");
+    let id = runs[0]["model_id"].as_str().unwrap().to_string();
+    (home, id)
+}

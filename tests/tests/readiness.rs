@@ -9,10 +9,9 @@
 use std::time::{Duration, Instant};
 
 use cst_protocol::{health::ServiceReport, status::ServiceStatus};
-use cst_store::Store;
 use cst_tests::{
-    Instance, cst_in,
-    replay::{ReplayExchange, import_recorded, shared},
+    Instance,
+    replay::{ReplayExchange, shared, trained_home},
 };
 
 /// 2022-06-01 00:00 UTC.
@@ -45,28 +44,14 @@ fn check<'a>(r: &'a ServiceReport, name: &str) -> &'a cst_protocol::health::Chec
 
 #[test]
 fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_without_data() {
-    let home = Instance::new_home();
-    import_recorded(home.path(), "binance-2021-2022", &PAIRS);
-    // The store as it was at the replay's start; the replay serves the rest.
-    Store::open(&home.path().join("data/cst.db"))
-        .unwrap()
-        .forget_from(START)
-        .unwrap();
-    // Training reads the same configuration; it needs no exchange address.
-    std::fs::write(
-        home.path().join("config.toml"),
-        config("[collector]\nexchange = \"binance\"\n"),
-    )
-    .unwrap();
-    let out = cst_in(home.path(), &["train", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    // The store as it was at the replay's start, and the model trained on it; training
+    // reads the same configuration and needs no exchange address.
+    let (home, model_id) = trained_home(
+        "binance-2021-2022",
+        &PAIRS,
+        START,
+        &config("[collector]\nexchange = \"binance\"\n"),
     );
-    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(runs[0]["status"], "active", "{runs:#}");
-    let model_id = runs[0]["model_id"].as_str().unwrap().to_string();
 
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", SPEED as u32);
     let started = Instant::now();

@@ -14,7 +14,7 @@ use cst_protocol::status::ServiceStatus;
 use cst_store::Store;
 use cst_tests::{
     Instance, cst_in,
-    replay::{ReplayExchange, import_recorded, shared},
+    replay::{ReplayExchange, shared, trained_home},
 };
 
 /// 2022-06-01 00:00 UTC.
@@ -45,19 +45,12 @@ fn json(out: std::process::Output) -> serde_json::Value {
 
 #[test]
 fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
-    let home = Instance::new_home();
-    import_recorded(home.path(), "binance-2021-2022", &PAIRS);
-    Store::open(&home.path().join("data/cst.db"))
-        .unwrap()
-        .forget_from(START)
-        .unwrap();
-    std::fs::write(
-        home.path().join("config.toml"),
-        config("[collector]\nexchange = \"binance\"\n"),
-    )
-    .unwrap();
-    let trained = json(cst_in(home.path(), &["train", "--json"]));
-    assert_eq!(trained[0]["status"], "active", "{trained:#}");
+    let (home, _) = trained_home(
+        "binance-2021-2022",
+        &PAIRS,
+        START,
+        &config("[collector]\nexchange = \"binance\"\n"),
+    );
 
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
     let collector = exchange

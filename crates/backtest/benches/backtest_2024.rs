@@ -6,7 +6,9 @@
 
 #![allow(clippy::print_stdout)]
 
-use std::{process::Command, time::Instant};
+mod common;
+
+use std::time::Instant;
 
 use cst_backtest::{Models, Spec, backtest};
 use cst_config::Home;
@@ -28,12 +30,7 @@ fn main() {
     .unwrap();
     let config = cst_config::load(&Home::new(dir.path()), None).unwrap();
     let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(&data)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    files.sort();
+    let files = common::csv_files(&data);
     cst_import::import(&mut store, &files, cst_import::Format::Csv, "binance").unwrap();
     let blobs = BlobStore::new(dir.path().join("blobs"));
     let spec = Spec {
@@ -62,28 +59,9 @@ fn main() {
         report.models.len(),
         wall
     );
-    let out_dir = std::path::PathBuf::from(
-        std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()),
-    )
-    .join("bench");
-    std::fs::create_dir_all(&out_dir).unwrap();
-    let path = out_dir.join("backtest-2024.json");
-    std::fs::write(&path, report.to_json()).unwrap();
+    let path = common::write_report("backtest-2024.json", report.to_json().as_bytes());
     println!("report: {}", path.display());
-
-    let script = cst_testdata::manifest_dir().join("bench/vectorbt_reference.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(&path)
-        .arg(&data)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "vectorbt reference failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = common::vectorbt(&path, &data);
     let reference_s = r["reference_s"].as_f64().unwrap();
     println!(
         "vectorbt on the same signals: {} trades vs ours {} (identical: {}), PnL {:.2} vs ours {:.2}; \

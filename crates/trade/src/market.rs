@@ -15,6 +15,8 @@ use crate::{HOUR, TradeError};
 #[derive(Debug, Clone, Default)]
 pub struct Market {
     candles: BTreeMap<String, Vec<Candle>>,
+    /// Per candle, the log return from the candle before it (NaN after a gap or first).
+    returns: BTreeMap<String, Vec<f64>>,
     books: BTreeMap<String, Vec<DepthSnapshot>>,
 }
 
@@ -101,6 +103,17 @@ impl Market {
         v.extend(candles);
         v.sort_by_key(|c| c.open_time);
         v.dedup_by_key(|c| c.open_time);
+        let mut r = Vec::with_capacity(v.len());
+        r.push(f64::NAN);
+        r.extend(v.windows(2).map(|w| {
+            if w[1].open_time - w[0].open_time == HOUR {
+                (w[1].close / w[0].close).ln()
+            } else {
+                f64::NAN
+            }
+        }));
+        r.truncate(v.len());
+        self.returns.insert(pair.to_string(), r);
     }
 
     pub fn add_books(&mut self, pair: &str, books: Vec<DepthSnapshot>) {
@@ -139,11 +152,10 @@ impl Market {
 
     /// The candles of `pair` closed by `t`, the newest `n` of them, oldest first.
     pub fn closed(&self, pair: &str, t: i64, n: usize) -> &[Candle] {
-        let Some(v) = self.candles.get(pair) else {
-            return &[];
-        };
-        let end = v.partition_point(|c| c.open_time + HOUR <= t);
-        &v[end.saturating_sub(n)..end]
+        match self.candles.get(pair) {
+            Some(v) => &v[closed_range(v, t, n)],
+            None => &[],
+        }
     }
 
     /// The bar that closes at `t`, if it is stored (a gap stays a gap).
@@ -219,25 +231,33 @@ impl Market {
         })
     }
 
-    /// Hourly log returns of `pair` over the `n` hours before `t`, keyed by the bar's open
-    /// time; a return needs both its bar and the one before (gaps give no return).
-    pub fn returns(&self, pair: &str, t: i64, n: usize) -> BTreeMap<i64, f64> {
-        let bars = self.closed(pair, t, n + 1);
-        bars.windows(2)
-            .filter(|w| w[1].open_time - w[0].open_time == HOUR)
-            .map(|w| (w[1].open_time, (w[1].close / w[0].close).ln()))
-            .collect()
-    }
-
     /// Pearson correlation of the hourly returns of `a` and `b` over the `n` hours before
     /// `t`, on the hours both have; `None` with fewer than half the window in common.
     pub fn correlation(&self, a: &str, b: &str, t: i64, n: usize) -> Option<f64> {
-        let ra = self.returns(a, t, n);
-        let rb = self.returns(b, t, n);
-        let pairs: Vec<(f64, f64)> = ra
-            .iter()
-            .filter_map(|(k, x)| rb.get(k).map(|y| (*x, *y)))
-            .collect();
+        // The returns of the bars closed by t, keyed by the bar's open time; both series are
+        // sorted, so they are joined in one pass.
+        let window = |pair: &str| -> Option<(&[Candle], &[f64])> {
+            let v = self.candles.get(pair)?;
+            let r = self.returns.get(pair)?;
+            let range = closed_range(v, t, n);
+            Some((&v[range.clone()], &r[range]))
+        };
+        let ((ca, ra), (cb, rb)) = (window(a)?, window(b)?);
+        let mut pairs = Vec::with_capacity(n);
+        let (mut i, mut j) = (0, 0);
+        while i < ca.len() && j < cb.len() {
+            match ca[i].open_time.cmp(&cb[j].open_time) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    if !ra[i].is_nan() && !rb[j].is_nan() {
+                        pairs.push((ra[i], rb[j]));
+                    }
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
         if pairs.len() < n / 2 || pairs.len() < 3 {
             return None;
         }
@@ -254,6 +274,12 @@ impl Market {
         }
         (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
     }
+}
+
+/// Indexes of the newest `n` candles closed by `t` in `v` (sorted by open time).
+fn closed_range(v: &[Candle], t: i64, n: usize) -> std::ops::Range<usize> {
+    let end = v.partition_point(|c| c.open_time + HOUR <= t);
+    end.saturating_sub(n)..end
 }
 
 /// Sample standard deviation of consecutive hourly log returns in `bars`.

@@ -5,7 +5,7 @@ use cst_store::StoredPrediction;
 use cst_trade::{
     Fees, Market,
     engine::quote_spec,
-    gate::{ActiveModel, Candidate},
+    gate::{ActiveModel, Candidate, GateContext},
     market::QuoteSpec,
 };
 
@@ -41,6 +41,26 @@ pub fn spec(c: &Config) -> QuoteSpec {
 
 pub fn fees(c: &Config) -> Fees {
     Fees::new(c.portfolio.taker_fee_bps)
+}
+
+/// The gate's context at June 10 for a GO service with `active` models, the configuration's
+/// bars and `fees`.
+pub fn context<'a>(
+    c: &'a Config,
+    active: &'a BTreeMap<u32, ActiveModel>,
+    fees: &'a Fees,
+) -> GateContext<'a> {
+    GateContext {
+        now: JUNE_10,
+        go: Ok(()),
+        active,
+        max_ece: c.health.max_ece,
+        max_age_s: i64::from(c.health.max_feature_age_h) * HOUR,
+        risk: &c.risk,
+        quote: spec(c),
+        impact_coef: c.portfolio.impact_coef,
+        fees,
+    }
 }
 
 pub fn active(horizon_h: u32, id: &str, ece: f64) -> BTreeMap<u32, ActiveModel> {

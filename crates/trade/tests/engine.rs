@@ -301,3 +301,36 @@ fn fills_are_partial_when_the_order_outgrows_the_hour_or_the_book() {
     );
     assert!((huge.fee - 0.004 * huge.qty * huge.price).abs() < 1e-6);
 }
+
+#[test]
+fn correlated_coins_share_the_cluster_cap() {
+    let m = market(&["BTC/USDT", "ETH/USDT"]);
+    let rho = m.correlation("BTC/USDT", "ETH/USDT", JUNE_10, 168).unwrap();
+    assert!(rho > 0.8, "BTC and ETH moved together that week: {rho}");
+    let same = m.correlation("BTC/USDT", "BTC/USDT", JUNE_10, 168).unwrap();
+    assert!((same - 1.0).abs() < 1e-12);
+    assert_eq!(m.correlation("BTC/USDT", "DOGE/USDT", JUNE_10, 168), None);
+
+    // 10% per coin, 15% per cluster: with BTC held at 10%, ETH gets the 5% left.
+    let c = config(
+        "[risk]\nmax_position_frac = 0.10\nmax_cluster_frac = 0.15\n[portfolio]\nkelly_fraction = 1.0\n",
+    );
+    let mut acct = Account::new(10_000.0);
+    let steps = run(&c, &mut acct, &m, JUNE_10, JUNE_10 + HOUR, &|t| {
+        let pair = if t == JUNE_10 { "BTC/USDT" } else { "ETH/USDT" };
+        vec![candidate(pair, t, 24, 0.95, 0.05, 0.10)]
+    });
+    let btc = &steps[0].orders[0];
+    let eth = &steps[1].orders[0];
+    assert_eq!(
+        (btc.status.as_str(), eth.status.as_str()),
+        ("filled", "filled")
+    );
+    let value = |o: &cst_trade::account::OrderRecord| o.filled_qty * o.fill_mid;
+    assert!((value(btc) - 1000.0).abs() < 15.0, "{btc:#?}");
+    let eth_room = 0.15 * acct.equity() - acct.positions["BTC/USDT"].value();
+    assert!(
+        value(eth) <= eth_room + 1.0 && value(eth) > 0.8 * eth_room,
+        "{eth:#?}"
+    );
+}

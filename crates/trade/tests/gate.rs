@@ -13,17 +13,7 @@ fn a_strong_prediction_of_an_active_calibrated_model_on_a_go_service_passes() {
     let m = market(&["BTC/USDT"]);
     let active = active(24, "h24-model", 0.02);
     let fees = fees(&c);
-    let cx = GateContext {
-        now: JUNE_10,
-        go: Ok(()),
-        active: &active,
-        max_ece: c.health.max_ece,
-        max_age_s: i64::from(c.health.max_feature_age_h) * HOUR,
-        risk: &c.risk,
-        quote: spec(&c),
-        impact_coef: c.portfolio.impact_coef,
-        fees: &fees,
-    };
+    let cx = context(&c, &active, &fees);
     let v = gate(&[strong(JUNE_10)], &m, &cx);
     assert_eq!(v.candidates.len(), 1, "{v:#?}");
     assert!(v.empty_reason.is_none());
@@ -40,17 +30,7 @@ fn nothing_passes_without_models_without_go_or_below_the_bar_and_the_empty_list_
     let fees = fees(&c);
     let models = active(24, "h24-model", 0.02);
     let none = std::collections::BTreeMap::new();
-    let base = GateContext {
-        now: JUNE_10,
-        go: Ok(()),
-        active: &models,
-        max_ece: c.health.max_ece,
-        max_age_s: i64::from(c.health.max_feature_age_h) * HOUR,
-        risk: &c.risk,
-        quote: spec(&c),
-        impact_coef: c.portfolio.impact_coef,
-        fees: &fees,
-    };
+    let base = context(&c, &models, &fees);
     let preds = [
         strong(JUNE_10),
         prediction("ETH/USDT", JUNE_10, 24, 0.90, 0.02, 0.08),
@@ -148,15 +128,8 @@ fn uncalibrated_stale_illiquid_or_costly_predictions_are_refused_with_their_reas
     let fees = fees(&c);
     let models = active(24, "h24-model", 0.02);
     let base = GateContext {
-        now: JUNE_10,
-        go: Ok(()),
-        active: &models,
-        max_ece: c.health.max_ece,
         max_age_s: 6 * HOUR,
-        risk: &c.risk,
-        quote: spec(&c),
-        impact_coef: c.portfolio.impact_coef,
-        fees: &fees,
+        ..context(&c, &models, &fees)
     };
     let reason = |v: cst_trade::Verdict| {
         assert!(v.candidates.is_empty(), "{v:#?}");
@@ -284,15 +257,8 @@ fn the_round_trip_uses_the_pairs_own_fee_schedule_where_the_exchange_listed_one(
     let m = market(&["BTC/USDT"]);
     let models = active(24, "h24-model", 0.02);
     let cx = GateContext {
-        now: JUNE_10,
-        go: Ok(()),
-        active: &models,
-        max_ece: c.health.max_ece,
         max_age_s: 6 * HOUR,
-        risk: &c.risk,
-        quote: spec(&c),
-        impact_coef: c.portfolio.impact_coef,
-        fees: &fees,
+        ..context(&c, &models, &fees)
     };
     let v = gate(&[strong(JUNE_10)], &m, &cx);
     let cost = v.candidates[0].round_trip_cost;
