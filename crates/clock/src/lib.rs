@@ -4,6 +4,8 @@
 //!
 //! - [`Clock`]: the trait; seconds since the Unix epoch, UTC.
 //! - [`LiveClock`], [`FollowedClock`], [`SimClock`]: the three sources.
+//! - [`ServiceClock`]: an agent's clock as configured — live, or following a source the
+//!   agent reads (the exchange's server time) at most so often.
 
 use std::{
     fmt::Debug,
@@ -127,6 +129,71 @@ impl Clock for SimClock {
     }
 }
 
+/// An agent's service clock: the machine's, or a [`FollowedClock`] on a time source the
+/// agent reads itself (this crate knows no exchange), at most every `every` and running at
+/// the observed rate in between. The collector and the health agent share it.
+#[derive(Debug)]
+pub enum ServiceClock {
+    Live,
+    Following {
+        clock: Option<FollowedClock>,
+        /// Why there is no time yet (the last failed reading).
+        error: String,
+        read: Option<Instant>,
+        every: std::time::Duration,
+    },
+}
+
+impl ServiceClock {
+    /// Follows a source read at most every `every` (zero: at every call).
+    pub fn following(every: std::time::Duration) -> Self {
+        ServiceClock::Following {
+            clock: None,
+            error: "the source's time was not read yet".into(),
+            read: None,
+            every,
+        }
+    }
+
+    /// Now. When a reading is due, `read` fetches the source's time; a failed reading leaves
+    /// the clock running on the last good one, and is the answer only when there is none.
+    pub async fn now_reading<F, Fut>(&mut self, read: F) -> Result<i64, String>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<i64, String>>,
+    {
+        match self {
+            ServiceClock::Live => Ok(LiveClock.now()),
+            ServiceClock::Following {
+                clock,
+                error,
+                read: last,
+                every,
+            } => {
+                if clock.is_none() || last.is_none_or(|r| r.elapsed() >= *every) {
+                    *last = Some(Instant::now());
+                    match read().await {
+                        Ok(t) => match clock {
+                            Some(c) => c.observe(t),
+                            None => *clock = Some(FollowedClock::new(t)),
+                        },
+                        Err(e) => *error = e,
+                    }
+                }
+                clock.as_ref().map(|c| c.now()).ok_or_else(|| error.clone())
+            }
+        }
+    }
+
+    /// The clock itself, once it has a time.
+    pub fn clock(&self) -> Option<&dyn Clock> {
+        match self {
+            ServiceClock::Live => Some(&LiveClock),
+            ServiceClock::Following { clock, .. } => clock.as_ref().map(|c| c as &dyn Clock),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -170,5 +237,36 @@ mod tests {
         let sim = SimClock::new(5);
         sim.set(7200 + 5);
         assert_eq!((sim.now(), sim.current_hour()), (7205, 7200));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_service_clock_reads_its_source_at_most_so_often_and_runs_on_between() {
+        let mut clock = ServiceClock::following(Duration::from_secs(5));
+        let failed = clock
+            .now_reading(|| async { Err("down".to_string()) })
+            .await;
+        assert_eq!(failed, Err("down".into()));
+        assert!(clock.clock().is_none());
+        let reads = std::cell::Cell::new(0);
+        let source = |t: i64| {
+            reads.set(reads.get() + 1);
+            async move { Ok(t) }
+        };
+        assert_eq!(clock.now_reading(|| source(1_000)).await, Ok(1_000));
+        tokio::time::advance(Duration::from_secs(2)).await;
+        // Not due: no reading; the clock runs on (at 1x until a rate is observed).
+        assert_eq!(clock.now_reading(|| source(9_999)).await, Ok(1_002));
+        assert_eq!(reads.get(), 1);
+        tokio::time::advance(Duration::from_secs(4)).await;
+        // Due: the source says 8,200 after 6 s, a 1,200x replay.
+        assert_eq!(clock.now_reading(|| source(8_200)).await, Ok(8_200));
+        // A failed reading keeps the clock running on the last good one.
+        tokio::time::advance(Duration::from_secs(6)).await;
+        let t = clock
+            .now_reading(|| async { Err("down".to_string()) })
+            .await
+            .unwrap();
+        assert_eq!(t, 8_200 + 6 * 1_200);
+        assert_eq!(clock.clock().unwrap().now(), t);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{
 };
 
 use cst_agent::{Agent, AgentEnv, Publisher};
-use cst_clock::{Clock, FollowedClock, LiveClock};
+use cst_clock::{Clock, ServiceClock};
 use cst_config::{ClockSource, CollectorConfig, Config};
 use cst_exchange::{Exchange, KrakenClient, KrakenConfig};
 use cst_protocol::bus::Counter;
@@ -98,31 +98,6 @@ impl Agent for CollectorAgent {
     }
 }
 
-/// The clock the cycle uses: the machine's, or the exchange's server time (replay).
-async fn clock(client: &KrakenClient, source: ClockSource) -> Result<Arc<dyn ClockHandle>, String> {
-    match source {
-        ClockSource::Live => Ok(Arc::new(LiveClock)),
-        ClockSource::Exchange => {
-            let t = client
-                .server_time()
-                .await
-                .map_err(|e| format!("cannot read the exchange's time: {e}"))?;
-            Ok(Arc::new(FollowedClock::new(t.unixtime)))
-        }
-    }
-}
-
-/// A clock that can also take a fresh reading of its source.
-trait ClockHandle: Clock {
-    fn observe(&self, _seen: i64) {}
-}
-impl ClockHandle for LiveClock {}
-impl ClockHandle for FollowedClock {
-    fn observe(&self, seen: i64) {
-        FollowedClock::observe(self, seen);
-    }
-}
-
 async fn collect_forever(
     client: KrakenClient,
     mut store: Store,
@@ -132,30 +107,24 @@ async fn collect_forever(
     wake: Arc<Notify>,
     bus: Publisher,
 ) {
-    let mut clock_handle = None;
+    // The machine's clock, or the exchange's server time read before every cycle (replay).
+    let mut service_clock = match cfg.clock {
+        ClockSource::Live => ServiceClock::Live,
+        ClockSource::Exchange => ServiceClock::following(std::time::Duration::ZERO),
+    };
     loop {
-        if clock_handle.is_none() {
-            match clock(&client, cfg.clock).await {
-                Ok(c) => clock_handle = Some(c),
-                Err(e) => tracing::warn!(error = %e, "no clock yet; retrying next cycle"),
-            }
+        let read = || async {
+            client
+                .server_time()
+                .await
+                .map(|t| t.unixtime)
+                .map_err(|e| format!("cannot read the exchange's time: {e}"))
+        };
+        if let Err(e) = service_clock.now_reading(read).await {
+            tracing::warn!(error = %e, "no clock yet; retrying next cycle");
         }
-        if let Some(clock) = &clock_handle {
-            if cfg.clock == ClockSource::Exchange
-                && let Ok(t) = client.server_time().await
-            {
-                clock.observe(t.unixtime);
-            }
-            cycle_once(
-                &client,
-                &mut store,
-                clock.as_ref(),
-                &cfg,
-                min_coverage,
-                &stats,
-                &bus,
-            )
-            .await;
+        if let Some(clock) = service_clock.clock() {
+            cycle_once(&client, &mut store, clock, &cfg, min_coverage, &stats, &bus).await;
         }
         let (requests, errors) = client.request_counts();
         stats.requests.store(requests, Ordering::Relaxed);
@@ -170,7 +139,7 @@ async fn collect_forever(
 async fn cycle_once(
     client: &KrakenClient,
     store: &mut Store,
-    clock: &dyn ClockHandle,
+    clock: &dyn Clock,
     cfg: &CollectorConfig,
     min_coverage: f64,
     stats: &Stats,

@@ -11,7 +11,7 @@
 use std::{collections::VecDeque, sync::Arc, time::Duration};
 
 use cst_agent::{Agent, AgentEnv, Publisher, control::ControlClient};
-use cst_clock::{Clock, FollowedClock, LiveClock};
+use cst_clock::ServiceClock;
 use cst_config::{ClockSource, Config, Home};
 use cst_exchange::{
     Exchange,
@@ -54,6 +54,8 @@ struct State {
     config: Config,
     store: Store,
     clock: ServiceClock,
+    /// Where an exchange-following clock reads the time.
+    exchange: Option<Box<KrakenClient>>,
     control: Option<ControlClient>,
     notifier: Notifier,
     delivery: Arc<Delivery>,
@@ -66,48 +68,8 @@ struct State {
     latest: Option<HealthReport>,
 }
 
-/// The service clock: the machine's, or the exchange's time, followed between readings.
-#[derive(Debug)]
-enum ServiceClock {
-    Live,
-    Exchange {
-        client: Box<KrakenClient>,
-        clock: Option<FollowedClock>,
-        error: String,
-        /// When the exchange's time was last read: at most every [`CLOCK_READ_EVERY`],
-        /// the clock runs on between readings.
-        read: Option<Instant>,
-    },
-}
-
+/// The exchange's time is read at most this often; the clock runs on between readings.
 const CLOCK_READ_EVERY: Duration = Duration::from_secs(5);
-
-impl ServiceClock {
-    async fn now(&mut self) -> Result<i64, String> {
-        match self {
-            ServiceClock::Live => Ok(LiveClock.now()),
-            ServiceClock::Exchange {
-                client,
-                clock,
-                error,
-                read,
-            } => {
-                let due = clock.is_none() || read.is_none_or(|r| r.elapsed() >= CLOCK_READ_EVERY);
-                if due {
-                    *read = Some(Instant::now());
-                    match client.server_time().await {
-                        Ok(t) => match clock {
-                            Some(c) => c.observe(t.unixtime),
-                            None => *clock = Some(FollowedClock::new(t.unixtime)),
-                        },
-                        Err(e) => *error = format!("cannot read the exchange's time: {e}"),
-                    }
-                }
-                clock.as_ref().map(|c| c.now()).ok_or_else(|| error.clone())
-            }
-        }
-    }
-}
 
 impl State {
     /// The supervisor's agent table, over a kept control connection.
@@ -164,7 +126,24 @@ impl HealthAgent {
     async fn evaluate(&mut self, bus: &Publisher) -> Option<HealthReport> {
         let s = self.state.as_mut()?;
         s.last_eval = Some(Instant::now());
-        let now = s.clock.now().await;
+        let now = match &s.exchange {
+            Some(client) => {
+                let read = || async {
+                    client
+                        .server_time()
+                        .await
+                        .map(|t| t.unixtime)
+                        .map_err(|e| format!("cannot read the exchange's time: {e}"))
+                };
+                s.clock.now_reading(read).await
+            }
+            // A live clock reads no source.
+            None => {
+                s.clock
+                    .now_reading(|| async { Err::<i64, _>(String::new()) })
+                    .await
+            }
+        };
         let agents = s.agents().await;
         let errors_in_window = match &agents {
             Ok(a) => s.errors_in_window(error_total(a)),
@@ -303,8 +282,8 @@ impl Agent for HealthAgent {
         _bus: &Publisher,
     ) -> Result<(), String> {
         let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
-        let clock = match config.collector.clock {
-            ClockSource::Live => ServiceClock::Live,
+        let (clock, exchange) = match config.collector.clock {
+            ClockSource::Live => (ServiceClock::Live, None),
             ClockSource::Exchange => {
                 // One quick try per reading, no retries: a scoring never waits on the exchange
                 // for long (the agent's heartbeats run on the same loop).
@@ -312,12 +291,10 @@ impl Agent for HealthAgent {
                 cfg.timeout = config.collector.request_timeout.min(Duration::from_secs(2));
                 cfg.min_interval = config.collector.min_request_interval;
                 cfg.retry.max_retries = 0;
-                ServiceClock::Exchange {
-                    client: Box::new(KrakenClient::new(cfg).map_err(|e| e.to_string())?),
-                    clock: None,
-                    error: "the exchange's time was not read yet".into(),
-                    read: None,
-                }
+                (
+                    ServiceClock::following(CLOCK_READ_EVERY),
+                    Some(Box::new(KrakenClient::new(cfg).map_err(|e| e.to_string())?)),
+                )
             }
         };
         let delivery = Arc::new(Delivery::default());
@@ -340,6 +317,7 @@ impl Agent for HealthAgent {
             config: config.clone(),
             store,
             clock,
+            exchange,
             control: None,
             notifier,
             delivery,
