@@ -116,7 +116,15 @@ fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_wi
         "{report:#}"
     );
     assert_eq!(report["coverage"]["covered"], 3);
-    assert!(report["paper_pnl"].is_null());
+    // The paper account stepped every hour of the day and made no trade (nothing passes the
+    // 0.80 gate): a PnL of zero, not a missing one.
+    assert_eq!(report["paper_pnl"], 0.0, "{report:#}");
+    assert!(
+        report["paper_note"]
+            .as_str()
+            .unwrap()
+            .contains("0 trades closed")
+    );
     let text = String::from_utf8_lossy(&inst.cst(&["report"]).stdout).into_owned();
     assert!(
         text.contains("Daily report 2022-06-01") && text.contains("beats all"),

@@ -10,7 +10,7 @@ use std::sync::{
 use cst_agent::{Agent, AgentEnv, Publisher};
 use cst_clock::{Clock, ServiceClock};
 use cst_config::{ClockSource, CollectorConfig, Config};
-use cst_exchange::{Exchange, KrakenClient, KrakenConfig};
+use cst_exchange::{KrakenClient, KrakenConfig};
 use cst_protocol::bus::Counter;
 use cst_store::Store;
 use tokio::sync::Notify;
@@ -113,13 +113,7 @@ async fn collect_forever(
         ClockSource::Exchange => ServiceClock::following(std::time::Duration::ZERO),
     };
     loop {
-        let read = || async {
-            client
-                .server_time()
-                .await
-                .map(|t| t.unixtime)
-                .map_err(|e| format!("cannot read the exchange's time: {e}"))
-        };
+        let read = || cst_exchange::unix_time(&client);
         if let Err(e) = service_clock.now_reading(read).await {
             tracing::warn!(error = %e, "no clock yet; retrying next cycle");
         }

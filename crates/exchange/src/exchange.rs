@@ -48,3 +48,12 @@ pub trait Exchange: Send + Sync {
         since: Option<i64>,
     ) -> impl Future<Output = Result<OhlcPage, ExchangeError>> + Send;
 }
+
+/// The exchange's time in Unix seconds: the reading a service clock following it takes.
+pub async fn unix_time(exchange: &impl Exchange) -> Result<i64, String> {
+    exchange
+        .server_time()
+        .await
+        .map(|t| t.unixtime)
+        .map_err(|e| format!("cannot read the exchange's time: {e}"))
+}

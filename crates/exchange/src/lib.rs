@@ -23,7 +23,7 @@ pub mod model;
 pub use breaker::{BreakerPolicy, CircuitBreaker};
 pub use endpoint::Endpoint;
 pub use error::ExchangeError;
-pub use exchange::Exchange;
+pub use exchange::{Exchange, unix_time};
 pub use kraken::{Credentials, KrakenClient, KrakenConfig, RetryPolicy, api_sign};
 pub use limiter::RateGate;
 pub use model::{

@@ -13,10 +13,7 @@ use std::{collections::VecDeque, sync::Arc, time::Duration};
 use cst_agent::{Agent, AgentEnv, Publisher, control::ControlClient};
 use cst_clock::ServiceClock;
 use cst_config::{ClockSource, Config, Home};
-use cst_exchange::{
-    Exchange,
-    kraken::{KrakenClient, KrakenConfig},
-};
+use cst_exchange::kraken::{KrakenClient, KrakenConfig};
 use cst_protocol::{
     bus::{Counter, Event},
     control::ControlRequest,
@@ -128,14 +125,9 @@ impl HealthAgent {
         s.last_eval = Some(Instant::now());
         let now = match &s.exchange {
             Some(client) => {
-                let read = || async {
-                    client
-                        .server_time()
-                        .await
-                        .map(|t| t.unixtime)
-                        .map_err(|e| format!("cannot read the exchange's time: {e}"))
-                };
-                s.clock.now_reading(read).await
+                s.clock
+                    .now_reading(|| cst_exchange::unix_time(client.as_ref()))
+                    .await
             }
             // A live clock reads no source.
             None => {

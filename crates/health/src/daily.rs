@@ -32,8 +32,9 @@ pub struct DailyReport {
     pub gate: f64,
     pub predictions: Vec<DailyPredictions>,
     pub alerts: Vec<DailyAlert>,
-    /// Paper PnL of the day in the quote currency; `None` with the reason while there is no
-    /// paper ledger.
+    /// Paper PnL of the day in the quote currency (equity at the day's last decision hour
+    /// against the day before's); `None` with the reason when the account did not trade
+    /// through the day.
     pub paper_pnl: Option<f64>,
     pub paper_note: String,
 }
@@ -206,6 +207,7 @@ pub fn build(
             metrics: metrics(&report),
         });
     }
+    let (paper_pnl, paper_note) = paper_pnl(store, config, day_start)?;
     let gate = cst_ml::gate::GATE;
     let predictions = store
         .prediction_counts(from, to, gate)?
@@ -238,9 +240,46 @@ pub fn build(
         gate,
         predictions,
         alerts,
-        paper_pnl: None,
-        paper_note: "no paper trades: the portfolio agent keeps no paper ledger yet".into(),
+        paper_pnl,
+        paper_note,
     })
+}
+
+/// The paper account's PnL over the day starting at `day_start`: equity at the last stepped
+/// hour by the day's end against the last one by its start (the starting cash before the
+/// account's first hour).
+fn paper_pnl(
+    store: &Store,
+    config: &Config,
+    day_start: i64,
+) -> Result<(Option<f64>, String), HealthError> {
+    let equity = |t: i64| -> Result<Option<(i64, f64)>, HealthError> {
+        let Some(json) = store.equity_at_or_before(t)? else {
+            return Ok(None);
+        };
+        let v: serde_json::Value = serde_json::from_str(&json)
+            .map_err(|e| HealthError::Daily(format!("unreadable paper equity by {t}: {e}")))?;
+        Ok(v["t"].as_i64().zip(v["equity"].as_f64()))
+    };
+    let end = equity(day_start + DAY)?;
+    let Some((end_t, end_equity)) = end.filter(|(t, _)| *t > day_start) else {
+        return Ok((
+            None,
+            "the paper account was not stepped that day (no decision hour recorded)".into(),
+        ));
+    };
+    let start = equity(day_start)?.map_or(config.portfolio.starting_cash_usd, |(_, e)| e);
+    let closed = store
+        .closed_trades_between(day_start + 1, day_start + DAY)?
+        .len();
+    Ok((
+        Some(end_equity - start),
+        format!(
+            "paper equity {end_equity:.2} at {} UTC, {closed} trades closed that day",
+            chrono::DateTime::from_timestamp(end_t, 0)
+                .map_or_else(|| end_t.to_string(), |d| d.format("%H:%M").to_string())
+        ),
+    ))
 }
 
 /// Writes the report under its day and as `latest.json`; returns the dated file.

@@ -162,7 +162,9 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
         .unwrap();
     assert!(brier.1 < brier.2, "the model beats climatology: {brier:?}");
     assert_eq!(report.alerts.len(), 1);
-    assert!(report.paper_pnl.is_none() && !report.paper_note.is_empty());
+    // No paper hour recorded: no PnL, and why.
+    assert!(report.paper_pnl.is_none(), "{}", report.paper_note);
+    assert!(report.paper_note.contains("not stepped that day"));
 
     let path = daily::write(&home, &report).unwrap();
     assert_eq!(
@@ -172,6 +174,48 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
     );
     let (_, latest) = daily::read(&home, None).unwrap();
     assert_eq!(latest, report);
+
+    // The paper account stepped through the day: its PnL is the day's change in equity, from
+    // the starting cash before its first hour.
+    let hour = |t: i64, equity: f64| cst_store::PortfolioHour {
+        t,
+        equity: Some((
+            equity,
+            0.0,
+            false,
+            format!("{{\"t\":{t},\"equity\":{equity}}}"),
+        )),
+        state: "{}".into(),
+        ..Default::default()
+    };
+    store
+        .record_portfolio_hour(&hour(DAY1 + 3600, 10_050.0))
+        .unwrap();
+    store
+        .record_portfolio_hour(&hour(DAY1 + 86_400, 9_980.5))
+        .unwrap();
+    store
+        .record_portfolio_hour(&hour(DAY1 + 86_400 + 3600, 12_000.0))
+        .unwrap();
+    let stepped = daily::build(
+        &store,
+        &config,
+        DAY1,
+        now,
+        &verdict(ServiceStatus::Go, 97.0),
+    )
+    .unwrap();
+    assert_eq!(
+        stepped.paper_pnl,
+        Some(9_980.5 - config.portfolio.starting_cash_usd)
+    );
+    assert!(
+        stepped
+            .paper_note
+            .contains("paper equity 9980.50 at 00:00 UTC"),
+        "{}",
+        stepped.paper_note
+    );
     let day = chrono::NaiveDate::from_ymd_opt(2022, 6, 1);
     assert_eq!(daily::read(&home, day).unwrap().1, report);
     // No temp files left beside the reports.
@@ -188,7 +232,7 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
         "min 40.0",
         "3 made, 2 passed the gate",
         "no active model",
-        "paper PnL: no paper trades",
+        "paper PnL: the paper account was not stepped that day",
         "nogo service",
     ] {
         assert!(text.contains(part), "{part:?} missing from:\n{text}");

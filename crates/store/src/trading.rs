@@ -198,6 +198,18 @@ impl Store {
         )
     }
 
+    /// The newest equity point (JSON) of an hour at or before `t`.
+    pub fn equity_at_or_before(&self, t: i64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT record FROM equity WHERE t <= ?1 ORDER BY t DESC LIMIT 1",
+                params![t],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     fn records(&self, sql: &str, from: i64, to: i64) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![from, to], |r| r.get(0))?;
@@ -255,6 +267,8 @@ mod tests {
             Some((7200, "{\"t\":7200}".into()))
         );
         assert_eq!(s.equity_between(0, 10_000).unwrap().len(), 2);
+        assert_eq!(s.equity_at_or_before(3599).unwrap(), None);
+        assert_eq!(s.equity_at_or_before(5000).unwrap().as_deref(), Some("{}"));
 
         assert_eq!(s.resume_requests().unwrap(), 0);
         assert_eq!(s.request_resume(9000, "operator").unwrap(), 1);

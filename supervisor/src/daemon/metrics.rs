@@ -150,6 +150,35 @@ pub fn render(report: &ServiceReport, stats: &SocketStats) -> String {
             c.inc_by(reported(report, "collector", counter));
         }
     }
+    // Paper trading, from the risk and portfolio agents' heartbeats.
+    s.gauge(
+        "paper_equity_usd",
+        "Equity of the paper account (rounded to whole units of the quote currency)",
+        reported(report, "portfolio", "equity_usd") as i64,
+    );
+    s.gauge(
+        "paper_halted",
+        "1 while the drawdown kill switch halts trading (`cst risk resume` lifts it)",
+        reported(report, "portfolio", "halted") as i64,
+    );
+    for (name, help, agent, counter) in [
+        (
+            "paper_fills_total",
+            "Paper orders filled (fully or partly)",
+            "portfolio",
+            "fills",
+        ),
+        (
+            "gate_candidates_total",
+            "Predictions that passed the gate",
+            "risk",
+            "candidates",
+        ),
+    ] {
+        if let Some(c) = s.add(IntCounter::new(name, help)) {
+            c.inc_by(reported(report, agent, counter));
+        }
+    }
     s.gauge(
         "supervisor_uptime_seconds",
         "Seconds since the supervisor started",
