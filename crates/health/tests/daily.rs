@@ -130,14 +130,9 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
         .unwrap();
 
     let now = DAY1 + 86_400 + 900;
-    let report = daily::build(
-        &store,
-        &config,
-        DAY1,
-        now,
-        &verdict(ServiceStatus::Go, 97.0),
-    )
-    .unwrap();
+    let build =
+        |store: &Store| daily::build(store, &config, DAY1, now, &verdict(ServiceStatus::Go, 97.0));
+    let report = build(&store).unwrap();
     assert_eq!(report.date, "2022-06-01");
     let h = &report.health;
     assert_eq!((h.reports, h.hours_go, h.hours_nogo), (3, 2, 1));
@@ -197,14 +192,7 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
     store
         .record_portfolio_hour(&hour(DAY1 + 86_400 + 3600, 12_000.0))
         .unwrap();
-    let stepped = daily::build(
-        &store,
-        &config,
-        DAY1,
-        now,
-        &verdict(ServiceStatus::Go, 97.0),
-    )
-    .unwrap();
+    let stepped = build(&store).unwrap();
     assert_eq!(
         stepped.paper_pnl,
         Some(9_980.5 - config.portfolio.starting_cash_usd)
