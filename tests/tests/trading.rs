@@ -6,7 +6,9 @@
 //! agent (with the health agent's verdict) and stepped by the portfolio agent. The service
 //! is stopped before its midnight retraining, and `cst backtest --active-models` runs the
 //! same hours through the same model: each hour's predictions, best P(up), candidates and
-//! orders must match, and the equity must agree within 20 bps.
+//! orders must match, and the equity must agree within 20 bps. Midway, the risk and
+//! portfolio agents are killed with SIGKILL, and later stopped for two replay hours: after
+//! each restart they catch up from the store, and no hour may be missing.
 
 use std::time::{Duration, Instant};
 
@@ -57,9 +59,37 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
         .collector_config()
         .replace("exchange = \"replay\"", "exchange = \"binance\"");
     let inst = Instance::start_in(home, &config(&collector));
-    inst.wait_report("GO", Duration::from_secs(90), |r| {
+    let go = inst.wait_report("GO", Duration::from_secs(90), |r| {
         r.status == ServiceStatus::Go
     });
+
+    // Kill both trading agents a few replay hours into GO; the supervisor restarts them and
+    // they catch up from the store (the bus events of the hours they missed are gone).
+    std::thread::sleep(Duration::from_secs(3));
+    for name in ["risk", "portfolio"] {
+        let pid = go
+            .agents
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.pid)
+            .expect("pid");
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        )
+        .unwrap();
+    }
+    // And both stopped for 2.5 s (2–3 replay hours): the events of those hours are gone.
+    std::thread::sleep(Duration::from_secs(2));
+    for name in ["risk", "portfolio"] {
+        assert!(inst.cst(&["stop", name]).status.success());
+    }
+    std::thread::sleep(Duration::from_millis(2500));
+    // The risk agent first: it gates the hours it missed while the portfolio agent is still
+    // down, so the portfolio agent misses those announcements too.
+    assert!(inst.cst(&["restart", "risk"]).status.success());
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(inst.cst(&["restart", "portfolio"]).status.success());
 
     // Gate runs and portfolio hours until 18:00, well before the midnight retraining.
     let last = START + 18 * HOUR;
@@ -140,6 +170,13 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
         predictions,
         3 * hours.len() as u64,
         "every pair predicted every hour"
+    );
+    // Every hour gated and stepped, across the kill: one equity point per hour.
+    let stepped = store.equity_between(from, to).unwrap().len() as i64;
+    assert_eq!(
+        stepped,
+        (to - from) / HOUR + 1,
+        "an hour went missing across the kill"
     );
 
     // Orders and equity.

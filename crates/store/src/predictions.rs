@@ -61,6 +61,15 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// Decision hours after `after` with stored predictions, oldest first.
+    pub fn prediction_hours_after(&self, after: i64) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT t FROM predictions WHERE t > ?1 ORDER BY t")?;
+        let rows = stmt.query_map(params![after], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Predictions for `pair` made at decision times in `[from, to]`, oldest first.
     pub fn predictions_between(
         &self,

@@ -105,6 +105,16 @@ impl Store {
             .optional()?)
     }
 
+    /// Decision hours after `after` that were gated, oldest first: what a restarted portfolio
+    /// agent still has to step.
+    pub fn gated_hours_after(&self, after: i64) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT t FROM gate_runs WHERE t > ?1 ORDER BY t")?;
+        let rows = stmt.query_map(params![after], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Hour `t`'s gated predictions in the gate's order; only those that passed when
     /// `passed_only`.
     pub fn gated_at(&self, t: i64, passed_only: bool) -> Result<Vec<GatedRow>, StoreError> {
@@ -298,5 +308,7 @@ mod tests {
         assert_eq!(s.gated_at(3600, true).unwrap(), rows[..1]);
         assert_eq!(s.gated_at(3600, false).unwrap(), rows);
         assert_eq!(s.latest_gate_run().unwrap(), Some(run));
+        assert_eq!(s.gated_hours_after(0).unwrap(), [3600]);
+        assert!(s.gated_hours_after(3600).unwrap().is_empty());
     }
 }

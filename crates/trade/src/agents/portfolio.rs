@@ -2,8 +2,10 @@
 //! `candidates.updated` with that hour's candidates from the store, exactly as
 //! `cst backtest` steps it. The hour's orders, closed trades and equity are recorded in one
 //! transaction with the account, which is read back at start: a restart (or a kill -9)
-//! continues after the last recorded hour and never repeats an order. `cst risk resume`
-//! requests (in the store) lift the kill switch at the next hour.
+//! continues after the last recorded hour and never repeats an order. Events are hints, the
+//! store is the truth: every gated hour after the last stepped one is stepped, in order, so
+//! hours announced while the agent was down are not lost. `cst risk resume` requests (in the
+//! store) lift the kill switch at the next hour.
 
 use std::collections::BTreeSet;
 
@@ -209,6 +211,17 @@ impl Agent for PortfolioAgent {
     }
 
     async fn tick(&mut self, bus: &Publisher) {
+        // Every gated hour after the last stepped one, not just the announced ones.
+        if let Some(s) = &self.state {
+            let after = s.account.last_t.unwrap_or(i64::MIN);
+            match s.store.gated_hours_after(after) {
+                Ok(hours) => self.pending.extend(hours),
+                Err(e) => {
+                    self.errors += 1;
+                    tracing::error!(error = %e, "cannot read the gated hours");
+                }
+            }
+        }
         for t in std::mem::take(&mut self.pending) {
             if let Err(e) = self.step(t, bus) {
                 self.errors += 1;

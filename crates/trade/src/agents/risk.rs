@@ -2,7 +2,9 @@
 //! agent announces `predictions` after the batch's transaction), or — when no model is
 //! served, so none will come — once its features are: an hour without predictions is
 //! still a gate run, with its reason. GO is the health agent's latest verdict
-//! (`health.status`), and none within `health.report_timeout_ms` is NO-GO.
+//! (`health.status`), and none within `health.report_timeout_ms` is NO-GO. Events are hints,
+//! the store is the truth: a (re)started agent gates the hours with predictions it has not
+//! gated yet, as far back as features count as fresh.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -182,6 +184,21 @@ impl Agent for RiskAgent {
         _bus: &Publisher,
     ) -> Result<(), String> {
         let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        let e = |e: cst_store::StoreError| e.to_string();
+        let fresh_from = data_now(&store, &config.collector.exchange)
+            .map_err(e)?
+            .map_or(i64::MAX, |now| {
+                now - i64::from(config.health.max_feature_age_h) * HOUR
+            });
+        let gated = store
+            .latest_gate_run()
+            .map_err(e)?
+            .map_or(i64::MIN, |g| g.t);
+        self.pending.extend(
+            store
+                .prediction_hours_after(gated.max(fresh_from - 1))
+                .map_err(e)?,
+        );
         self.state = Some(State {
             store,
             config: config.clone(),
