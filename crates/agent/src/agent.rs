@@ -52,6 +52,17 @@ pub trait Agent {
 }
 
 /// An agent with no domain work: it runs the runtime only, and says so when asked to run.
+/// Named values as the heartbeat's counters.
+pub fn counters(pairs: &[(&str, u64)]) -> Vec<Counter> {
+    pairs
+        .iter()
+        .map(|(name, value)| Counter {
+            name: name.to_string(),
+            value: *value,
+        })
+        .collect()
+}
+
 #[derive(Debug, Default)]
 pub struct Idle;
 

@@ -14,7 +14,7 @@ pub mod entry;
 pub mod error;
 pub mod runtime;
 
-pub use agent::{Agent, Idle};
+pub use agent::{Agent, Idle, counters};
 pub use bus::Publisher;
 pub use entry::agent_main;
 pub use error::RuntimeError;

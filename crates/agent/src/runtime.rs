@@ -141,13 +141,7 @@ fn heartbeat_counters(counts: &Counts, publisher: &Publisher, agent: &impl Agent
         ("events_published", publisher.published()),
         ("commands_handled", counts.commands),
     ];
-    let mut counters: Vec<Counter> = own
-        .into_iter()
-        .map(|(name, value)| Counter {
-            name: name.to_string(),
-            value,
-        })
-        .collect();
+    let mut counters = crate::counters(&own);
     counters.extend(agent.counters());
     counters
 }

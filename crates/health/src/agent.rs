@@ -379,18 +379,12 @@ impl Agent for HealthAgent {
                     .load(std::sync::atomic::Ordering::Relaxed),
             )
         });
-        [
+        cst_agent::counters(&[
             ("evaluations", self.evaluations),
             ("alerts_sent", sent),
             ("webhook_errors", webhook_errors),
             ("daily_reports", self.daily_reports),
             ("errors", self.errors),
-        ]
-        .into_iter()
-        .map(|(name, value)| Counter {
-            name: name.to_string(),
-            value,
-        })
-        .collect()
+        ])
     }
 }

@@ -10,14 +10,4 @@ pub use sentiment::SentimentAgent;
 pub use technical::TechnicalAgent;
 pub use whale::WhaleAgent;
 
-use cst_protocol::bus::Counter;
-
-pub(crate) fn counters(pairs: &[(&str, u64)]) -> Vec<Counter> {
-    pairs
-        .iter()
-        .map(|(name, value)| Counter {
-            name: name.to_string(),
-            value: *value,
-        })
-        .collect()
-}
+pub(crate) use cst_agent::counters;

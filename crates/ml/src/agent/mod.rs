@@ -386,7 +386,7 @@ impl Agent for MlAgent {
 
     fn counters(&self) -> Vec<Counter> {
         let horizons = self.state.as_ref().map_or(0, |s| s.horizons.len());
-        [
+        cst_agent::counters(&[
             ("models_loaded", self.server.loaded.len() as u64),
             (
                 "horizons_without_model",
@@ -405,12 +405,6 @@ impl Agent for MlAgent {
             ("training_panics", self.trainer.panicked),
             ("drift_checks", self.monitor.checks),
             ("drift_detected", self.monitor.detected),
-        ]
-        .into_iter()
-        .map(|(name, value)| Counter {
-            name: name.to_string(),
-            value,
-        })
-        .collect()
+        ])
     }
 }

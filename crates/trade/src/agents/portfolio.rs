@@ -271,7 +271,7 @@ impl Agent for PortfolioAgent {
                 u64::from(s.account.halted.is_some()),
             )
         });
-        [
+        cst_agent::counters(&[
             ("hours_stepped", self.hours),
             ("orders", self.orders),
             ("fills", self.fills),
@@ -280,12 +280,6 @@ impl Agent for PortfolioAgent {
             ("equity_usd", equity),
             ("halted", halted),
             ("errors", self.errors),
-        ]
-        .into_iter()
-        .map(|(name, value)| Counter {
-            name: name.into(),
-            value,
-        })
-        .collect()
+        ])
     }
 }

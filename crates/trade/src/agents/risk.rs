@@ -265,17 +265,11 @@ impl Agent for RiskAgent {
     }
 
     fn counters(&self) -> Vec<Counter> {
-        [
+        cst_agent::counters(&[
             ("gate_runs", self.runs),
             ("candidates", self.candidates),
             ("rejected", self.rejected),
             ("errors", self.errors),
-        ]
-        .into_iter()
-        .map(|(name, value)| Counter {
-            name: name.into(),
-            value,
-        })
-        .collect()
+        ])
     }
 }
