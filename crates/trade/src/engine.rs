@@ -384,7 +384,7 @@ impl Engine<'_> {
             if !(notional >= self.portfolio.min_order_usd) {
                 let why = if frac <= 0.0 {
                     "no edge after costs: the Kelly stake is zero".to_string()
-                } else if wanted / headroom > room / headroom {
+                } else if wanted > room / headroom {
                     format!("the {binding} limit leaves {room:.2}")
                 } else {
                     format!(

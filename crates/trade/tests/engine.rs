@@ -304,7 +304,7 @@ fn fills_are_partial_when_the_order_outgrows_the_hour_or_the_book() {
 
 #[test]
 fn correlated_coins_share_the_cluster_cap() {
-    let m = market(&["BTC/USDT", "ETH/USDT"]);
+    let m = market(&["BTC/USDT", "ETH/USDT", "SOL/USDT"]);
     let rho = m.correlation("BTC/USDT", "ETH/USDT", JUNE_10, 168).unwrap();
     assert!(rho > 0.8, "BTC and ETH moved together that week: {rho}");
     let same = m.correlation("BTC/USDT", "BTC/USDT", JUNE_10, 168).unwrap();
@@ -316,8 +316,12 @@ fn correlated_coins_share_the_cluster_cap() {
         "[risk]\nmax_position_frac = 0.10\nmax_cluster_frac = 0.15\n[portfolio]\nkelly_fraction = 1.0\n",
     );
     let mut acct = Account::new(10_000.0);
-    let steps = run(&c, &mut acct, &m, JUNE_10, JUNE_10 + HOUR, &|t| {
-        let pair = if t == JUNE_10 { "BTC/USDT" } else { "ETH/USDT" };
+    let steps = run(&c, &mut acct, &m, JUNE_10, JUNE_10 + 2 * HOUR, &|t| {
+        let pair = match (t - JUNE_10) / HOUR {
+            0 => "BTC/USDT",
+            1 => "ETH/USDT",
+            _ => "SOL/USDT",
+        };
         vec![candidate(pair, t, 24, 0.95, 0.05, 0.10)]
     });
     let btc = &steps[0].orders[0];
@@ -333,4 +337,8 @@ fn correlated_coins_share_the_cluster_cap() {
         value(eth) <= eth_room + 1.0 && value(eth) > 0.8 * eth_room,
         "{eth:#?}"
     );
+    // SOL moves with both: the cluster is full, and the refusal names the binding limit.
+    let sol = &steps[2].orders[0];
+    assert_eq!(sol.status, "refused");
+    assert!(sol.note.starts_with("the cluster limit leaves"), "{sol:#?}");
 }
