@@ -225,3 +225,94 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
     assert_eq!(resume.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&resume.stderr).contains("not halted"));
 }
+
+/// Live mode under `cst up`, against the local private-API stub (never the real exchange):
+/// the portfolio agent reads the pairs and the balance, steps the hours the risk agent gates
+/// (no model, so NO-GO and no candidates: nothing may be ordered), and the keys appear
+/// nowhere but the configuration file.
+#[test]
+fn live_mode_connects_steps_its_hours_and_never_shows_the_keys() {
+    const KEY: &str = "e2e-planted-api-key";
+    // Kraken's documented example secret, not an account's.
+    const SECRET: &str =
+        "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==";
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let stub = rt.block_on(cst_stub::Stub::empty(KEY, SECRET));
+    let pairs = std::fs::read(shared("kraken-api/http_asset_pairs.json")).unwrap();
+    stub.serve_public("AssetPairs", pairs);
+    stub.fund("USDT", 10_000.0);
+
+    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
+    let live = format!(
+        "[portfolio]\nmode = \"live\"\n[portfolio.live]\nbase_url = \"{}\"\n\
+         api_key = \"{KEY}\"\napi_secret = \"{SECRET}\"\n",
+        stub.base_url
+    );
+    let inst =
+        cst_tests::Instance::start(&format!("{}\n{live}", config(&exchange.collector_config())));
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let stepped = loop {
+        let out = inst.cst(&["portfolio", "--json"]);
+        if out.status.success() {
+            let v = json(out);
+            if v["account"]["last_t"].as_i64().is_some() {
+                break v;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the live portfolio stepped no hour:\n{}",
+            inst.output()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert_eq!(stepped["mode"], "live", "{stepped:#}");
+    assert_eq!(stepped["account"]["live"], true);
+    let calls: Vec<String> = stub.calls().into_iter().map(|c| c.method).collect();
+    assert!(calls.iter().any(|m| m == "Balance"), "{calls:?}");
+    assert!(
+        !calls.iter().any(|m| m == "AddOrder"),
+        "an order with no model and no GO: {calls:?}"
+    );
+    assert!(stub.rejected().is_empty(), "{:?}", stub.rejected());
+    assert!(inst.cst(&["stop"]).status.success());
+
+    // Logs, status, reports and the store: the key and secret are in config.toml only.
+    let status = String::from_utf8_lossy(&inst.cst(&["status", "--json"]).stdout).into_owned();
+    let mut seen = vec![("status".to_string(), status)];
+    for entry in walk(inst.path()) {
+        if entry.file_name().is_some_and(|n| n == "config.toml") {
+            continue;
+        }
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        seen.push((
+            entry.display().to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
+    }
+    for (place, text) in &seen {
+        assert!(
+            !text.contains(KEY) && !text.contains(SECRET),
+            "a key leaked into {place}"
+        );
+    }
+    assert!(
+        seen.len() > 3,
+        "{:?}",
+        seen.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -235,12 +235,6 @@ pub fn portfolio(r: &RawPortfolio, check: &mut impl FnMut(bool, String)) -> Port
         api_secret: r.live.api_secret.trim().to_string(),
         request_timeout: Duration::from_millis(r.live.request_timeout_ms),
     };
-    check(
-        mode == TradeMode::Paper,
-        "portfolio.mode \"live\" is not available in this build: it places paper orders only \
-         (set portfolio.mode = \"paper\")"
-            .into(),
-    );
     // Errors name the keys, never their values.
     check(
         mode == TradeMode::Paper || live.has_keys(),

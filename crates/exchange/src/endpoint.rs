@@ -1,4 +1,5 @@
-//! The market-data operations every exchange client offers; each has its own breaker.
+//! The operations of the exchange clients: public market data and the private order calls.
+//! Each has its own breaker.
 
 use std::fmt;
 
@@ -12,6 +13,12 @@ pub enum Endpoint {
     Depth,
     Trades,
     Ohlc,
+    AddOrder,
+    QueryOrders,
+    OpenOrders,
+    ClosedOrders,
+    CancelOrder,
+    Balance,
 }
 
 impl Endpoint {
@@ -25,7 +32,26 @@ impl Endpoint {
             Self::Depth => "Depth",
             Self::Trades => "Trades",
             Self::Ohlc => "OHLC",
+            Self::AddOrder => "AddOrder",
+            Self::QueryOrders => "QueryOrders",
+            Self::OpenOrders => "OpenOrders",
+            Self::ClosedOrders => "ClosedOrders",
+            Self::CancelOrder => "CancelOrder",
+            Self::Balance => "Balance",
         }
+    }
+
+    /// Signed calls under `/0/private/`.
+    pub const fn is_private(self) -> bool {
+        matches!(
+            self,
+            Self::AddOrder
+                | Self::QueryOrders
+                | Self::OpenOrders
+                | Self::ClosedOrders
+                | Self::CancelOrder
+                | Self::Balance
+        )
     }
 }
 

@@ -8,5 +8,6 @@ mod client_args;
 mod client_errors;
 mod helper;
 mod numbers;
+mod private;
 mod resilience;
 mod signing;

@@ -101,7 +101,7 @@ pub struct OrderRecord {
     pub fee: f64,
     /// Where the fill price came from.
     pub source: Source,
-    /// filled, partial, unfilled, refused or duplicate.
+    /// filled, partial, unfilled, refused, duplicate, or failed (the venue did not fill it).
     pub status: String,
     /// Why it was refused or not (fully) filled.
     pub note: String,
@@ -127,6 +127,10 @@ pub struct Account {
     pub last_t: Option<i64>,
     /// How many `cst risk resume` requests have been applied.
     pub resumes_applied: u64,
+    /// Live books (orders on the exchange) rather than paper ones. A home keeps one kind:
+    /// the portfolio agent refuses to continue either kind as the other.
+    #[serde(default)]
+    pub live: bool,
 }
 
 impl Account {
@@ -143,6 +147,7 @@ impl Account {
             order_times: VecDeque::new(),
             last_t: None,
             resumes_applied: 0,
+            live: false,
         }
     }
 

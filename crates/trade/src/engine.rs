@@ -10,6 +10,10 @@
 //!
 //! An hour is stepped once: stepping it (or an earlier one) again is a no-op, so a restarted
 //! agent never repeats an order.
+//!
+//! Orders go to a [`Venue`]: paper fills for the backtest and paper mode, the exchange in
+//! live mode. The decisions are the same; only who fills them, and who watches the stop,
+//! differ (see [`venue`](crate::venue)).
 
 use std::collections::BTreeSet;
 
@@ -21,10 +25,18 @@ use crate::{
     exec::{self, Fill, FillSpec},
     fees::Fees,
     gate::Candidate,
-    market::{Market, QuoteSpec, Source},
+    market::{Market, Quote, QuoteSpec, Source},
     risk::{self, Entry, Exposure, Refusal},
     sizing,
+    venue::{OrderSpec, Paper, Venue},
 };
+
+/// How an exit fills: at a resting order's level (paper's simulated stop and take-profit),
+/// or at market through the venue.
+enum ExitFill {
+    Level { at: f64, stop: bool },
+    Market { q: Quote, decision_mid: f64 },
+}
 
 const DAY: i64 = 86_400;
 
@@ -75,13 +87,25 @@ impl Engine<'_> {
     }
 
     /// Steps the account through decision hour `t` with the gate's `candidates` (best
-    /// first).
+    /// first), filling on paper.
     pub fn step(
         &self,
         acct: &mut Account,
         t: i64,
         candidates: &[Candidate],
         market: &Market,
+    ) -> Step {
+        self.step_on(acct, t, candidates, market, &mut Paper(self.fill_spec()))
+    }
+
+    /// [`Self::step`] with the orders sent to `venue`.
+    pub fn step_on(
+        &self,
+        acct: &mut Account,
+        t: i64,
+        candidates: &[Candidate],
+        market: &Market,
+        venue: &mut dyn Venue,
     ) -> Step {
         let mut step = Step {
             t,
@@ -91,7 +115,7 @@ impl Engine<'_> {
             return step;
         }
         step.stepped = true;
-        let exited = self.exits(acct, t, market, &mut step);
+        let exited = self.exits(acct, t, market, venue, &mut step);
         for p in acct.positions.values_mut() {
             if let Some(c) = market.closed(&p.pair, t, 1).last() {
                 p.mark = c.close;
@@ -109,7 +133,7 @@ impl Engine<'_> {
             step.halted_now = Some(why);
         }
         if acct.halted.is_some() {
-            self.flatten(acct, t, market, &mut step);
+            self.flatten(acct, t, market, venue, &mut step);
         }
         let day = t.div_euclid(DAY);
         if day != acct.day {
@@ -128,7 +152,7 @@ impl Engine<'_> {
                 self.risk.daily_loss_frac * 100.0
             ));
         }
-        self.entries(acct, t, candidates, market, &exited, &mut step);
+        self.entries(acct, t, candidates, market, &exited, venue, &mut step);
         acct.order_times.retain(|&at| at > t - HOUR);
         acct.order_ids.retain(|_, at| *at > t - 60 * DAY);
         acct.last_t = Some(t);
@@ -136,96 +160,162 @@ impl Engine<'_> {
         step
     }
 
-    /// Take-profit, stop-loss and horizon exits; returns the pairs that exited.
+    /// Take-profit, stop-loss and horizon exits; returns the pairs that exited. A venue
+    /// that holds the stop reports whether it fired; otherwise the bars decide. An exit the
+    /// venue could not fill leaves the position, and its bars, for the next hour.
     fn exits(
         &self,
         acct: &mut Account,
         t: i64,
         market: &Market,
+        venue: &mut dyn Venue,
         step: &mut Step,
     ) -> BTreeSet<String> {
         let mut exited = BTreeSet::new();
+        let simulated = venue.simulated();
         let pairs: Vec<String> = acct.positions.keys().cloned().collect();
         for pair in pairs {
             let pos = acct.positions[&pair].clone();
             let fee = self.fees.rate(&pair);
+            if !simulated {
+                match venue.stop_fired(&pos) {
+                    Ok(Some((at, fill))) => {
+                        let at = at.clamp(pos.checked_until, t);
+                        let level = pos.exits.stop_loss;
+                        self.close(acct, &pair, at, "stop_loss", fill, level, step);
+                        exited.insert(pair);
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        step.orders.push(failed(
+                            &pos,
+                            "stop_loss",
+                            t,
+                            "failed",
+                            format!("stop unknown: {e}"),
+                        ));
+                        continue;
+                    }
+                }
+            }
             let mut exit = None;
+            // Set when an exit is due but cannot be sent this hour: its bars are kept.
+            let mut keep_bars = false;
             for bar in market.bars(&pair, pos.checked_until, t) {
                 let close_t = bar.open_time + HOUR;
                 let (sl, tp) = (pos.exits.stop_loss, pos.exits.take_profit);
-                let half_spread = |at| {
-                    market
-                        .quote(&pair, at, &self.quote)
-                        .map_or(0.0, |q| q.half_spread)
-                };
-                if bar.low <= sl {
+                if simulated && bar.low <= sl {
                     // A bar that opens below the stop fills at its open.
                     let at = bar.open.min(sl);
-                    let fill = exec::sell_at(at, true, pos.qty, half_spread(close_t), fee);
-                    exit = Some((close_t, "stop_loss", fill, at));
+                    exit = Some((close_t, "stop_loss", ExitFill::Level { at, stop: true }));
                     break;
                 }
                 if bar.high >= tp {
-                    let at = bar.open.max(tp);
-                    exit = Some((
-                        close_t,
-                        "take_profit",
-                        exec::sell_at(at, false, pos.qty, 0.0, fee),
-                        at,
-                    ));
+                    let how = if simulated {
+                        let at = bar.open.max(tp);
+                        (close_t, ExitFill::Level { at, stop: false })
+                    } else {
+                        // Seen at the hour: sold at this hour's market.
+                        let Ok(q) = market.quote(&pair, t, &self.quote) else {
+                            keep_bars = true;
+                            break;
+                        };
+                        let decision_mid =
+                            market.bar_closing_at(&pair, t).map_or(q.mid, |b| b.close);
+                        (t, ExitFill::Market { q, decision_mid })
+                    };
+                    exit = Some((how.0, "take_profit", how.1));
                     break;
                 }
                 if close_t >= pos.exit_due
                     && let Ok(q) = market.quote(&pair, close_t, &self.quote)
                 {
-                    let fill = exec::sell(&q, pos.qty, fee, &self.fill_spec());
-                    exit = Some((close_t, "horizon", fill, bar.close));
+                    let decision_mid = bar.close;
+                    exit = Some((close_t, "horizon", ExitFill::Market { q, decision_mid }));
                     break;
                 }
             }
-            match exit {
-                Some((at, purpose, fill, decision_mid)) => {
+            let Some((at, purpose, how)) = exit else {
+                if let Some(p) = acct.positions.get_mut(&pair)
+                    && !keep_bars
+                {
+                    p.checked_until = t;
+                }
+                continue;
+            };
+            let filled = match how {
+                ExitFill::Level { at: level, stop } => {
+                    let half_spread = if stop {
+                        market
+                            .quote(&pair, at, &self.quote)
+                            .map_or(0.0, |q| q.half_spread)
+                    } else {
+                        0.0
+                    };
+                    Ok((exec::sell_at(level, stop, pos.qty, half_spread, fee), level))
+                }
+                ExitFill::Market { q, decision_mid } => {
+                    let id = exit_id(&pos, purpose);
+                    let o = OrderSpec {
+                        client_id: &id,
+                        pair: &pair,
+                        qty: pos.qty,
+                        fee_rate: fee,
+                    };
+                    venue.sell(&o, &pos, &q).map(|f| (f, decision_mid))
+                }
+            };
+            match filled {
+                Ok((fill, decision_mid)) => {
                     self.close(acct, &pair, at, purpose, fill, decision_mid, step);
                     exited.insert(pair);
                 }
-                None => {
-                    if let Some(p) = acct.positions.get_mut(&pair) {
-                        p.checked_until = t;
-                    }
-                }
+                Err(e) => step.orders.push(failed(&pos, purpose, t, "failed", e)),
             }
         }
         exited
     }
 
-    /// The kill switch: every position out at `t`'s quote (a pair without one is retried
-    /// next hour).
-    fn flatten(&self, acct: &mut Account, t: i64, market: &Market, step: &mut Step) {
+    /// The kill switch: every position out at `t`'s quote (a pair without one, or whose
+    /// sell the venue could not fill, is retried next hour).
+    fn flatten(
+        &self,
+        acct: &mut Account,
+        t: i64,
+        market: &Market,
+        venue: &mut dyn Venue,
+        step: &mut Step,
+    ) {
         let pairs: Vec<String> = acct.positions.keys().cloned().collect();
         for pair in pairs {
-            let qty = acct.positions[&pair].qty;
-            match market.quote(&pair, t, &self.quote) {
-                Ok(q) => {
-                    let fill = exec::sell(&q, qty, self.fees.rate(&pair), &self.fill_spec());
+            let pos = acct.positions[&pair].clone();
+            let q = match market.quote(&pair, t, &self.quote) {
+                Ok(q) => q,
+                Err(e) => {
+                    let why = format!("no quote ({e}): retried next hour");
+                    step.orders
+                        .push(failed(&pos, "kill_switch", t, "unfilled", why));
+                    continue;
+                }
+            };
+            let id = exit_id(&pos, "kill_switch");
+            let o = OrderSpec {
+                client_id: &id,
+                pair: &pair,
+                qty: pos.qty,
+                fee_rate: self.fees.rate(&pair),
+            };
+            match venue.sell(&o, &pos, &q) {
+                Ok(fill) => {
                     let decision_mid = market.bar_closing_at(&pair, t).map_or(q.mid, |b| b.close);
                     self.close(acct, &pair, t, "kill_switch", fill, decision_mid, step);
                 }
-                Err(e) => step.orders.push(OrderRecord {
-                    client_id: exit_id(&acct.positions[&pair], "kill_switch"),
-                    t,
-                    pair: pair.clone(),
-                    horizon_h: acct.positions[&pair].horizon_h,
-                    side: "sell".into(),
-                    purpose: "kill_switch".into(),
-                    requested_qty: qty,
-                    filled_qty: 0.0,
-                    price: 0.0,
-                    fill_mid: 0.0,
-                    fee: 0.0,
-                    source: Source::Candles,
-                    status: "unfilled".into(),
-                    note: format!("no quote ({e}): retried next hour"),
-                }),
+                Err(e) => {
+                    let why = format!("{e}: retried next hour");
+                    step.orders
+                        .push(failed(&pos, "kill_switch", t, "failed", why));
+                }
             }
         }
     }
@@ -314,6 +404,7 @@ impl Engine<'_> {
         Exposure { coin, cluster }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn entries(
         &self,
         acct: &mut Account,
@@ -321,6 +412,7 @@ impl Engine<'_> {
         candidates: &[Candidate],
         market: &Market,
         exited: &BTreeSet<String>,
+        venue: &mut dyn Venue,
         step: &mut Step,
     ) {
         for c in candidates {
@@ -411,9 +503,27 @@ impl Engine<'_> {
                 step.orders.push(refuse(order, r.to_string()));
                 continue;
             }
-            let fill = exec::buy(&q, qty, fee, &self.fill_spec());
+            // The stop a venue that holds stops places with the entry, before the fill
+            // price is known.
+            let planned = sizing::exits(c, q.mid);
+            let spec = OrderSpec {
+                client_id: &client_id,
+                pair: &c.pair,
+                qty,
+                fee_rate: fee,
+            };
+            let fill = match venue.buy(&spec, &q, planned.stop_loss) {
+                Ok(fill) => fill,
+                Err(e) => {
+                    order.status = "failed".into();
+                    order.note = e;
+                    step.orders.push(order);
+                    continue;
+                }
+            };
             acct.order_ids.insert(client_id.clone(), t);
             acct.order_times.push_back(t);
+            order.requested_qty = fill.ordered;
             order.filled_qty = fill.qty;
             order.price = fill.price;
             order.fill_mid = fill.mid;
@@ -428,8 +538,8 @@ impl Engine<'_> {
                 step.orders.push(order);
                 continue;
             }
-            order.status = if fill.qty < qty * (1.0 - 1e-12) {
-                order.note = format!("partial: {:.1}% filled", fill.qty / qty * 100.0);
+            order.status = if fill.qty < fill.ordered * (1.0 - 1e-12) {
+                order.note = format!("partial: {:.1}% filled", fill.qty / fill.ordered * 100.0);
                 "partial".into()
             } else {
                 "filled".into()
@@ -451,7 +561,14 @@ impl Engine<'_> {
                     entry_fill_mid: fill.mid,
                     entry_fee: fill.fee,
                     ref_qty: self.risk.max_position_frac * equity / decision_mid,
-                    exits: sizing::exits(c, fill.price),
+                    exits: if venue.simulated() {
+                        sizing::exits(c, fill.price)
+                    } else {
+                        sizing::Exits {
+                            stop_loss: planned.stop_loss,
+                            ..sizing::exits(c, fill.price)
+                        }
+                    },
                     p_up: c.p_up,
                     checked_until: t,
                     mark: decision_mid,
@@ -470,4 +587,24 @@ pub fn entry_id(c: &Candidate) -> String {
 
 fn exit_id(p: &Position, purpose: &str) -> String {
     format!("{}-{purpose}", p.client_id)
+}
+
+/// An exit the venue did not fill (or could not be asked about): the position stays.
+fn failed(pos: &Position, purpose: &str, t: i64, status: &str, note: String) -> OrderRecord {
+    OrderRecord {
+        client_id: exit_id(pos, purpose),
+        t,
+        pair: pos.pair.clone(),
+        horizon_h: pos.horizon_h,
+        side: "sell".into(),
+        purpose: purpose.into(),
+        requested_qty: pos.qty,
+        filled_qty: 0.0,
+        price: 0.0,
+        fill_mid: 0.0,
+        fee: 0.0,
+        source: Source::Candles,
+        status: status.into(),
+        note,
+    }
 }

@@ -16,6 +16,9 @@ pub struct FillSpec {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Fill {
+    /// What the venue ordered: the quantity asked for on paper; live, floored to the pair's
+    /// lot size.
+    pub ordered: f64,
     pub qty: f64,
     /// Average price, fee excluded.
     pub price: f64,
@@ -57,6 +60,7 @@ pub fn buy(q: &Quote, qty: f64, fee_rate: f64, spec: &FillSpec) -> Fill {
         }
     };
     Fill {
+        ordered: qty,
         qty: filled,
         price: if filled > 0.0 { cost / filled } else { 0.0 },
         mid: q.mid,
@@ -87,6 +91,7 @@ pub fn sell(q: &Quote, qty: f64, fee_rate: f64, spec: &FillSpec) -> Fill {
         None => qty * q.mid * (1.0 - q.half_spread - impact(q, qty, spec)).max(0.0),
     };
     Fill {
+        ordered: qty,
         qty,
         price: if qty > 0.0 { proceeds / qty } else { 0.0 },
         mid: q.mid,
@@ -100,6 +105,7 @@ pub fn sell(q: &Quote, qty: f64, fee_rate: f64, spec: &FillSpec) -> Fill {
 pub fn sell_at(at: f64, stop: bool, qty: f64, half_spread: f64, fee_rate: f64) -> Fill {
     let price = if stop { at * (1.0 - half_spread) } else { at };
     Fill {
+        ordered: qty,
         qty,
         price,
         mid: at,

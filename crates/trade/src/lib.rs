@@ -11,6 +11,8 @@
 //! - [`exec`]: paper fills (book walk or candle model), fees, latency, partial fills.
 //! - [`account`]: cash, positions, the equity curve, closed trades and their attribution.
 //! - [`engine`]: one decision hour: mark, kill switch, exits, entries.
+//! - [`venue`]: who fills the engine's orders: [`venue::Paper`] or the exchange.
+//! - [`live`]: [`live::LiveVenue`], the engine's orders on Kraken's private API.
 //! - [`agents`]: the risk and portfolio agents.
 
 // Checks are written `!(x >= bar)` on purpose: a NaN then fails the check instead of
@@ -24,9 +26,11 @@ pub mod error;
 pub mod exec;
 pub mod fees;
 pub mod gate;
+pub mod live;
 pub mod market;
 pub mod risk;
 pub mod sizing;
+pub mod venue;
 
 pub use account::{Account, ClosedTrade, EquityPoint, Position};
 pub use engine::{Engine, Step};

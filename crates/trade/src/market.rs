@@ -28,6 +28,8 @@ pub enum Source {
     Book,
     /// The candles: Abdi–Ranaldo spread, square-root impact.
     Candles,
+    /// A live fill the exchange reported.
+    Exchange,
 }
 
 /// What an order placed at t meets.

@@ -6,3 +6,5 @@ mod common;
 mod engine;
 mod gate;
 mod limits;
+mod live;
+mod live_start;

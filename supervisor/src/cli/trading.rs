@@ -1,5 +1,5 @@
-//! `cst risk [status|resume] [--json]` and `cst portfolio [--json]`: the paper account and
-//! the last gate run, read from the store (no supervisor needed). `cst risk resume` records
+//! `cst risk [status|resume] [--json]` and `cst portfolio [--json]`: the account (paper or
+//! live) and the last gate run, read from the store (no supervisor needed). `cst risk resume` records
 //! a request the portfolio agent applies at its next hour: the kill switch is lifted and the
 //! drawdown is measured from the equity then.
 
@@ -121,7 +121,7 @@ pub fn portfolio(home: &Home, config: Option<&Path>, json: bool) -> ExitCode {
         let sum = |f: fn(&ClosedTrade) -> f64| trades.iter().map(f).sum::<f64>() + 0.0;
         if json {
             let v = serde_json::json!({
-                "mode": "paper",
+                "mode": if account.live { "live" } else { "paper" },
                 "account": account,
                 "equity": account.equity(),
                 "trades": trades.len(),
@@ -134,7 +134,8 @@ pub fn portfolio(home: &Home, config: Option<&Path>, json: bool) -> ExitCode {
             return Ok(ExitCode::SUCCESS);
         }
         println!(
-            "paper account: equity {:.2} = cash {:.2} + positions {:.2}; drawdown {:.2}%{}",
+            "{} account: equity {:.2} = cash {:.2} + positions {:.2}; drawdown {:.2}%{}",
+            if account.live { "LIVE" } else { "paper" },
             account.equity(),
             account.cash,
             account.gross(),

@@ -76,7 +76,6 @@ impl KrakenClient {
         query: &[(&str, String)],
         decode: impl Fn(&[u8]) -> Result<T, ExchangeError>,
     ) -> Result<T, ExchangeError> {
-        self.breakers.check(endpoint)?;
         let mut url = Url::parse(&format!("{}/0/public/{}", self.base_url, endpoint.name()))
             .map_err(|e| ExchangeError::InvalidBaseUrl {
                 url: self.base_url.clone(),
@@ -85,20 +84,11 @@ impl KrakenClient {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let attempt = || async {
+        guarded(&self.breakers, endpoint, &self.retry, || async {
             let body = self.fetch(endpoint, &url).await?;
             decode(&body)
-        };
-        let outcome = attempt
-            .retry(self.retry.backoff())
-            .sleep(tokio::time::sleep)
-            .when(ExchangeError::is_retryable)
-            .notify(|error, delay| {
-                tracing::warn!(%endpoint, %error, ?delay, "exchange call failed; retrying");
-            })
-            .await;
-        self.breakers.record(endpoint, &outcome);
-        outcome
+        })
+        .await
     }
 
     async fn fetch(&self, endpoint: Endpoint, url: &Url) -> Result<bytes::Bytes, ExchangeError> {
@@ -124,22 +114,52 @@ impl KrakenClient {
             }
         };
         let response = self.http.get(url.clone()).send().await.map_err(transport)?;
-        let status = response.status();
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            return Err(ExchangeError::RateLimited { endpoint });
-        }
-        if status.is_server_error() {
-            return Err(ExchangeError::Server {
-                endpoint,
-                status: status.as_u16(),
-            });
-        }
-        if !status.is_success() {
-            return Err(ExchangeError::Http {
-                endpoint,
-                status: status.as_u16(),
-            });
-        }
+        check_status(endpoint, response.status())?;
         response.bytes().await.map_err(transport)
     }
+}
+
+/// One call behind the endpoint's breaker, its retryable failures retried with `retry`'s
+/// backoff; public and private calls share it.
+pub(crate) async fn guarded<T, Fut>(
+    breakers: &Breakers,
+    endpoint: Endpoint,
+    retry: &RetryPolicy,
+    attempt: impl FnMut() -> Fut,
+) -> Result<T, ExchangeError>
+where
+    Fut: Future<Output = Result<T, ExchangeError>>,
+{
+    breakers.check(endpoint)?;
+    let outcome = attempt
+        .retry(retry.backoff())
+        .sleep(tokio::time::sleep)
+        .when(ExchangeError::is_retryable)
+        .notify(|error, delay| {
+            tracing::warn!(%endpoint, %error, ?delay, "exchange call failed; retrying");
+        })
+        .await;
+    breakers.record(endpoint, &outcome);
+    outcome
+}
+
+/// 429, 5xx and any other non-2xx status as the error they mean; public and private calls
+/// read statuses the same way.
+pub(crate) fn check_status(endpoint: Endpoint, status: StatusCode) -> Result<(), ExchangeError> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Err(ExchangeError::RateLimited { endpoint });
+    }
+    if status.is_server_error() {
+        return Err(ExchangeError::Server {
+            endpoint,
+            status: status.as_u16(),
+        });
+    }
+    if !status.is_success() {
+        return Err(ExchangeError::Http {
+            endpoint,
+            status: status.as_u16(),
+        });
+    }
+    Ok(())
 }

@@ -1,5 +1,4 @@
-//! Private-API request signing (`API-Sign`), kept ready for account endpoints; this crate
-//! places no orders.
+//! Private-API request signing (`API-Sign`), used by [`PrivateClient`](super::PrivateClient).
 //!
 //! `API-Sign = base64(HMAC-SHA512(base64decode(secret), uri_path + SHA256(nonce + post_data)))`
 //! where `post_data` is the form-encoded body, itself including `nonce=...`.

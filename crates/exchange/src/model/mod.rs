@@ -5,14 +5,17 @@
 //! - [`book`]: [`Ticker`] and [`OrderBook`].
 //! - [`trades`]: [`TradesPage`] with its paging cursor.
 //! - [`ohlc`]: [`OhlcPage`], closed candles apart from the unfinished one.
+//! - [`orders`]: the private order calls: [`OrderRequest`], [`Placed`], [`OrderInfo`].
 
 pub mod book;
 pub mod ohlc;
+pub mod orders;
 pub mod pairs;
 pub mod trades;
 
 pub use book::{BookLevel, OrderBook, Ticker};
 pub use ohlc::{OhlcPage, OhlcRow};
+pub use orders::{OrderInfo, OrderRequest, OrderStatus, Placed};
 pub use pairs::{AssetPair, AssetPairs, SkipReason, SkippedPair};
 pub use trades::{OrderKind, Side, Trade, TradesPage};
 

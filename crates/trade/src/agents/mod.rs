@@ -5,10 +5,13 @@
 //!   verdict as GO; candidates and rejections stored; `candidates.updated`.
 //! - [`portfolio`]: on `candidates.updated`, one [`crate::Engine::step`] on the paper account,
 //!   recorded in one transaction with the account; `portfolio.updated`; `risk.halted` while
-//!   the kill switch is on.
+//!   the kill switch is on. In live mode the orders go to the exchange through
+//!   [`crate::live::LiveVenue`].
 
 pub mod portfolio;
 pub mod risk;
+
+use std::time::Instant;
 
 use cst_store::Store;
 
@@ -31,4 +34,26 @@ pub fn fees(store: &Store, config: &cst_config::Config) -> Result<Fees, cst_stor
         }
     }
     Ok(fees)
+}
+
+/// GO, or why not: the health agent's latest status (`health.status`, with when it came);
+/// none within `health.report_timeout` is NO-GO.
+pub fn go_verdict(
+    health: Option<&(String, Instant)>,
+    config: &cst_config::Config,
+) -> Result<(), String> {
+    match health {
+        Some((status, at)) if at.elapsed() <= config.health.report_timeout => {
+            if status == "go" {
+                Ok(())
+            } else {
+                Err(format!("the health agent says {}", status.to_uppercase()))
+            }
+        }
+        Some((_, at)) => Err(format!(
+            "no health verdict for {:.0} s",
+            at.elapsed().as_secs_f64()
+        )),
+        None => Err("no health verdict yet".into()),
+    }
 }

@@ -6,24 +6,35 @@
 //! store is the truth: every gated hour after the last stepped one is stepped, in order, so
 //! hours announced while the agent was down are not lost. `cst risk resume` requests (in the
 //! store) lift the kill switch at the next hour.
+//!
+//! In live mode (`portfolio.mode = "live"`, keys, and GO for every entry) the same step
+//! sends its orders to Kraken through [`LiveVenue`], on a blocking thread. The live books
+//! are their own: a home whose store holds paper books will not continue them as live ones,
+//! nor the reverse.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Instant;
 
 use cst_agent::{Agent, AgentEnv, Publisher};
 use cst_config::{Config, TradeMode};
+use cst_exchange::{Credentials, Exchange, KrakenClient, KrakenConfig, PrivateClient, RetryPolicy};
 use cst_protocol::bus::{Counter, Event};
 use cst_store::{PortfolioHour, Store};
 
 use crate::{
     Account, Engine, HOUR, Market,
-    agents::fees,
+    agents::{fees, go_verdict},
     engine::{Step, quote_spec},
     gate::Candidate,
+    live::{LiveVenue, PairSpec},
 };
 
 #[derive(Debug, Default)]
 pub struct PortfolioAgent {
     state: Option<State>,
+    /// The health agent's latest status and when it came: live entries need GO.
+    health: Option<(String, Instant)>,
     pending: BTreeSet<i64>,
     hours: u64,
     orders: u64,
@@ -38,15 +49,93 @@ struct State {
     store: Store,
     config: Config,
     account: Account,
+    /// Live mode's venue; taken out while a step runs on its blocking thread.
+    live: Option<LiveVenue>,
 }
 
-/// The recorded account, or a fresh one with the configured cash.
+/// The recorded account, or a fresh one with the configured cash. Paper and live books do
+/// not mix: continuing one kind in the other mode is refused with what to do.
 pub fn load_account(store: &Store, config: &Config) -> Result<Account, String> {
-    match store.portfolio_state().map_err(|e| e.to_string())? {
+    let live = config.portfolio.mode == TradeMode::Live;
+    let account: Account = match store.portfolio_state().map_err(|e| e.to_string())? {
         Some((_, json)) => serde_json::from_str(&json)
-            .map_err(|e| format!("the recorded paper account is unreadable: {e}")),
-        None => Ok(Account::new(config.portfolio.starting_cash_usd)),
+            .map_err(|e| format!("the recorded account is unreadable: {e}"))?,
+        None => {
+            let mut a = Account::new(config.portfolio.starting_cash_usd);
+            a.live = live;
+            return Ok(a);
+        }
+    };
+    let kind = |l: bool| if l { "live" } else { "paper" };
+    if account.live != live {
+        return Err(format!(
+            "this home's store holds {} books (equity {:.2}, {} positions) but portfolio.mode is \
+             \"{}\": paper and live books never mix; use another --home for {} trading",
+            kind(account.live),
+            account.equity(),
+            account.positions.len(),
+            kind(live),
+            kind(live)
+        ));
     }
+    Ok(account)
+}
+
+/// Connects to Kraken's private API for live mode: the pairs' order rules from AssetPairs,
+/// and a balance check (the quote currencies on the exchange must cover the books' cash).
+pub async fn connect_live(config: &Config, account: &Account) -> Result<LiveVenue, String> {
+    let live = &config.portfolio.live;
+    let credentials = Credentials::new(live.api_key.clone(), &live.api_secret)
+        .map_err(|e| format!("portfolio.live.api_secret: {e}"))?;
+    let client = PrivateClient::new(
+        &live.base_url,
+        credentials,
+        live.request_timeout,
+        RetryPolicy::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    let public = KrakenClient::new(KrakenConfig {
+        timeout: live.request_timeout,
+        ..KrakenConfig::new(live.base_url.clone())
+    })
+    .map_err(|e| e.to_string())?;
+    let quotes: Vec<&str> = config.collector.quotes.iter().map(String::as_str).collect();
+    let listed = public
+        .asset_pairs(&quotes)
+        .await
+        .map_err(|e| format!("cannot read the exchange's pairs: {e}"))?;
+    let pairs: BTreeMap<String, PairSpec> = listed
+        .pairs
+        .iter()
+        .map(|p| (p.wsname.clone(), PairSpec::from(p)))
+        .collect();
+    let balance = client
+        .balance()
+        .await
+        .map_err(|e| format!("cannot read the exchange balance: {e}"))?;
+    let cash: f64 = quotes
+        .iter()
+        .filter_map(|q| balance.get(*q).or_else(|| balance.get(&format!("Z{q}"))))
+        .sum();
+    if cash + 1e-6 < account.cash {
+        return Err(format!(
+            "the exchange holds {cash:.2} in {} but the live books need {:.2} of cash: fund the \
+             account or lower portfolio.starting_cash_usd (before the first live hour)",
+            quotes.join("/"),
+            account.cash
+        ));
+    }
+    tracing::warn!(
+        base_url = live.base_url,
+        pairs = pairs.len(),
+        exchange_cash = cash,
+        "LIVE trading: orders go to the exchange; entries only while the service is GO"
+    );
+    Ok(LiveVenue::new(
+        Arc::new(client),
+        tokio::runtime::Handle::current(),
+        pairs,
+    ))
 }
 
 /// Serialises a stepped hour for the store.
@@ -79,8 +168,48 @@ pub fn to_record(step: &Step, account: &Account) -> Result<PortfolioHour, serde_
     Ok(h)
 }
 
+/// One live hour's inputs, owned: the step runs on a blocking thread, because the venue
+/// blocks on the agent's runtime for every exchange call (which that runtime's own thread,
+/// awaiting the step, keeps driving).
+#[derive(Debug)]
+pub struct LiveHour {
+    pub config: Config,
+    pub fees: crate::Fees,
+    pub t: i64,
+    pub candidates: Vec<Candidate>,
+    pub market: Market,
+}
+
+impl LiveHour {
+    pub async fn step(
+        self,
+        mut account: Account,
+        mut venue: LiveVenue,
+    ) -> Result<(Step, Account, LiveVenue), String> {
+        tokio::task::spawn_blocking(move || {
+            let c = &self.config;
+            let engine = Engine {
+                risk: &c.risk,
+                portfolio: &c.portfolio,
+                quote: quote_spec(&c.portfolio, c.whale.book_max_age_s),
+                fees: &self.fees,
+            };
+            let step = engine.step_on(
+                &mut account,
+                self.t,
+                &self.candidates,
+                &self.market,
+                &mut venue,
+            );
+            (step, account, venue)
+        })
+        .await
+        .map_err(|e| format!("the live step did not finish: {e}"))
+    }
+}
+
 impl PortfolioAgent {
-    fn step(&mut self, t: i64, bus: &Publisher) -> Result<(), String> {
+    async fn step(&mut self, t: i64, bus: &Publisher) -> Result<(), String> {
         let Some(s) = self.state.as_mut() else {
             return Ok(());
         };
@@ -102,10 +231,11 @@ impl PortfolioAgent {
             .map_err(|e| format!("unreadable candidate of hour {t}: {e}"))?;
         let c = &s.config;
         let fees = fees(&s.store, c).map_err(e)?;
+        let quote = quote_spec(&c.portfolio, c.whale.book_max_age_s);
         let engine = Engine {
             risk: &c.risk,
             portfolio: &c.portfolio,
-            quote: quote_spec(&c.portfolio, c.whale.book_max_age_s),
+            quote,
             fees: &fees,
         };
         let mut pairs: Vec<String> = candidates.iter().map(|c| c.pair.clone()).collect();
@@ -123,7 +253,23 @@ impl PortfolioAgent {
         let market = Market::load(&s.store, &c.collector.exchange, &pairs, from, t, true)
             .map_err(|e| e.to_string())?;
         let mut account = s.account.clone();
-        let step = engine.step(&mut account, t, &candidates, &market);
+        let step = match s.live.take() {
+            None => engine.step(&mut account, t, &candidates, &market),
+            Some(mut venue) => {
+                venue.set_no_go(go_verdict(self.health.as_ref(), c).err());
+                let hour = LiveHour {
+                    config: c.clone(),
+                    fees,
+                    t,
+                    candidates,
+                    market,
+                };
+                let step;
+                (step, account, venue) = hour.step(account, venue).await?;
+                s.live = Some(venue);
+                step
+            }
+        };
         if !step.stepped {
             return Ok(());
         }
@@ -142,7 +288,8 @@ impl PortfolioAgent {
                         purpose = o.purpose,
                         qty = o.filled_qty,
                         price = o.price,
-                        "paper {} {}",
+                        "{} {} {}",
+                        if s.account.live { "live" } else { "paper" },
                         o.side,
                         o.status
                     );
@@ -164,14 +311,18 @@ impl PortfolioAgent {
                 "kill switch: {why}; every position flattened, trading halted until `cst risk resume`"
             );
         }
-        let _ = bus.publish("portfolio.updated", "paper", t as u64);
+        let kind = if s.account.live { "live" } else { "paper" };
+        let _ = bus.publish("portfolio.updated", kind, t as u64);
         Ok(())
     }
 }
 
 impl Agent for PortfolioAgent {
     fn topics(&self) -> Vec<String> {
-        vec!["candidates.updated".to_string()]
+        vec![
+            "candidates.updated".to_string(),
+            "health.status".to_string(),
+        ]
     }
 
     async fn start(
@@ -180,33 +331,36 @@ impl Agent for PortfolioAgent {
         config: &Config,
         _bus: &Publisher,
     ) -> Result<(), String> {
-        if config.portfolio.mode == TradeMode::Live {
-            return Err(
-                "portfolio.mode = \"live\": live orders are not available in this build; \
-                 set portfolio.mode = \"paper\""
-                    .into(),
-            );
-        }
         let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
         let account = load_account(&store, config)?;
+        let live = match config.portfolio.mode {
+            TradeMode::Paper => None,
+            TradeMode::Live => Some(connect_live(config, &account).await?),
+        };
         tracing::info!(
             equity = account.equity(),
             positions = account.positions.len(),
             halted = account.halted.is_some(),
             last_hour = account.last_t,
-            "paper account loaded"
+            live = account.live,
+            "account loaded"
         );
         self.state = Some(State {
             store,
             config: config.clone(),
             account,
+            live,
         });
         Ok(())
     }
 
     async fn on_event(&mut self, event: Event, _bus: &Publisher) {
-        if event.topic == "candidates.updated" {
-            self.pending.insert(event.version as i64);
+        match event.topic.as_str() {
+            "candidates.updated" => {
+                self.pending.insert(event.version as i64);
+            }
+            "health.status" => self.health = Some((event.key, Instant::now())),
+            _ => {}
         }
     }
 
@@ -223,7 +377,7 @@ impl Agent for PortfolioAgent {
             }
         }
         for t in std::mem::take(&mut self.pending) {
-            if let Err(e) = self.step(t, bus) {
+            if let Err(e) = self.step(t, bus).await {
                 self.errors += 1;
                 tracing::error!(t, error = %e, "portfolio hour failed");
             }
@@ -245,7 +399,8 @@ impl Agent for PortfolioAgent {
         };
         let a = &s.account;
         format!(
-            "paper account: equity {:.2}, cash {:.2}, {} positions, drawdown {:.2}%{}",
+            "{} account: equity {:.2}, cash {:.2}, {} positions, drawdown {:.2}%{}",
+            if a.live { "LIVE" } else { "paper" },
             a.equity(),
             a.cash,
             a.positions.len(),

@@ -18,7 +18,7 @@ use cst_store::{GateRun, GatedRow, Store};
 
 use crate::{
     HOUR, Market,
-    agents::{data_now, fees},
+    agents::{data_now, fees, go_verdict},
     engine::quote_spec,
     gate::{ActiveModel, GateContext, gate},
 };
@@ -64,20 +64,7 @@ pub fn active_models(
 
 impl RiskAgent {
     fn go(&self, config: &Config) -> Result<(), String> {
-        match &self.health {
-            Some((status, at)) if at.elapsed() <= config.health.report_timeout => {
-                if status == "go" {
-                    Ok(())
-                } else {
-                    Err(format!("the health agent says {}", status.to_uppercase()))
-                }
-            }
-            Some((_, at)) => Err(format!(
-                "no health verdict for {:.0} s",
-                at.elapsed().as_secs_f64()
-            )),
-            None => Err("no health verdict yet".into()),
-        }
+        go_verdict(self.health.as_ref(), config)
     }
 
     fn run_gate(&mut self, t: i64, bus: &Publisher) -> Result<(), String> {

@@ -6,12 +6,14 @@
 
 mod depth;
 mod ohlc;
+mod orders;
 mod pairs;
 mod ticker;
 mod trades;
 
 pub use depth::depth;
 pub use ohlc::ohlc;
+pub use orders::{add_order, balance, cancel, orders};
 pub use pairs::asset_pairs;
 pub use ticker::ticker;
 pub use trades::trades;
