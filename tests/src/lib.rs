@@ -90,11 +90,17 @@ impl Instance {
         instance
     }
 
-    /// Spawns `cst up` for this home; output goes to HOME/cst.out.
+    /// Spawns `cst up` for this home; output goes to HOME/cst.out. Unless the test's
+    /// configuration names a dashboard address, the dashboard takes a free port (tests run
+    /// side by side), found with [`Instance::dashboard_url`].
     pub fn spawn_up(&self) -> Child {
         let out = fs::File::create(self.path().join("cst.out")).expect("cst.out");
-        Command::new(bin_dir().join("cst"))
-            .arg("--home")
+        let config = fs::read_to_string(self.path().join("config.toml")).unwrap_or_default();
+        let mut cmd = Command::new(bin_dir().join("cst"));
+        if !config.contains("dashboard_addr") {
+            cmd.env("CST_HEALTH__DASHBOARD_ADDR", "127.0.0.1:0");
+        }
+        cmd.arg("--home")
             .arg(self.path())
             .arg("up")
             .stdin(Stdio::null())
@@ -104,6 +110,24 @@ impl Instance {
             .env_remove("RUST_LOG")
             .spawn()
             .expect("spawn cst up")
+    }
+
+    /// The dashboard's URL (`http://127.0.0.1:PORT/`), waiting up to 30 s for the health
+    /// agent to serve it.
+    pub fn dashboard_url(&self) -> String {
+        let file = self.path().join("run/dashboard.url");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(url) = fs::read_to_string(&file) {
+                return url;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no dashboard after 30 s:\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -265,4 +289,30 @@ pub fn counter(report: &StatusReport, name: &str, counter: &str) -> Option<u64> 
         .iter()
         .find(|c| c.name == counter)
         .map(|c| c.value)
+}
+
+/// `GET url` over plain HTTP/1.1 on loopback: the status and the body as JSON.
+pub fn get_json(url: &str) -> (u16, serde_json::Value) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("an http:// URL");
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
+    let mut s = std::net::TcpStream::connect(host).expect("connect to the dashboard");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read the answer");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status code");
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {url}: {e}: {body}"));
+    (status, json)
 }

@@ -167,6 +167,25 @@ fn a_fresh_home_without_models_is_not_ready_nogo_and_says_why_everywhere() {
     assert_eq!(code, 404);
     assert!(body.contains("GET /health"));
 
+    // The dashboard's API says the same, and leaves the AI sections empty with the reason.
+    let dash = inst.dashboard_url();
+    let (code, ready) = cst_tests::get_json(&format!("{dash}api/readiness"));
+    assert_eq!(code, 200, "{ready}");
+    assert_eq!(ready["ready"], false);
+    assert!(
+        ready["reasons"]
+            .to_string()
+            .contains("models: no active 1 h model"),
+        "{ready}"
+    );
+    let (_, opp) = cst_tests::get_json(&format!("{dash}api/opportunities"));
+    assert_eq!(opp["candidates"], serde_json::json!([]), "{opp}");
+    assert_eq!(opp["models_active"], 0);
+    assert!(
+        opp["empty_reason"].as_str().unwrap().contains("cst train"),
+        "{opp}"
+    );
+
     // NO-GO is a critical alert, POSTed to the webhook.
     let nogo = next_alert(&alerts, "nogo");
     assert_eq!(nogo["severity"], "critical");

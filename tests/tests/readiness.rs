@@ -73,6 +73,33 @@ fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_wi
         "READY and GO {:.1} s after `cst up`, health score {score:.1}",
         started.elapsed().as_secs_f64()
     );
+    // The dashboard's API: READY, the active model with its evaluation, gated hours.
+    let dash = inst.dashboard_url();
+    let (code, ready) = cst_tests::get_json(&format!("{dash}api/readiness"));
+    assert_eq!(
+        (code, ready["ready"].as_bool()),
+        (200, Some(true)),
+        "{ready}"
+    );
+    let (_, models) = cst_tests::get_json(&format!("{dash}api/models"));
+    assert_eq!(models["models_active"], 1, "{models}");
+    let active = &models["horizons"][0]["active"];
+    assert_eq!(active["id"], model_id.as_str(), "{models}");
+    assert!(
+        active["report"]["reliability"]["bins"].is_array(),
+        "{active}"
+    );
+    // The ml agent predicts each new hour; the first ones come soon after GO.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let p = loop {
+        let (_, p) = cst_tests::get_json(&format!("{dash}api/predictions?pair=BTC/USDT"));
+        if !p["latest"][0].is_null() || Instant::now() > deadline {
+            break p;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(p["latest"][0]["model_id"], model_id.as_str(), "{p}");
+    assert!(p["empty_reason"].is_null(), "{p}");
 
     // The daily report of June 1, written when the service clock passed midnight.
     let latest = inst.path().join("reports/daily/latest.json");

@@ -9,6 +9,7 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct RawHealth {
     pub tcp_addr: String,
+    pub dashboard_addr: String,
     pub evaluate_interval_ms: u64,
     pub report_timeout_ms: u64,
     pub max_feature_age_h: u32,
@@ -35,6 +36,9 @@ pub struct RawAlerts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthConfig {
     pub tcp_addr: Option<SocketAddr>,
+    /// Where the health agent serves the dashboard and its API (loopback only); `None`
+    /// turns it off. Port 0 takes a free port, written to `HOME/run/dashboard.url`.
+    pub dashboard_addr: Option<SocketAddr>,
     /// How often the health agent scores the service (real time).
     pub evaluate_interval: Duration,
     /// The supervisor treats a health report older than this as none (real time).
@@ -104,27 +108,31 @@ impl std::fmt::Debug for Webhook {
     }
 }
 
-pub fn health(r: &RawHealth, check: &mut impl FnMut(bool, String)) -> HealthConfig {
-    let tcp_addr = match r.tcp_addr.trim() {
+/// A loopback `HOST:PORT`, or `None` for an empty value: these ports serve the service's
+/// state to anyone who can connect, so only the machine itself may.
+fn loopback(check: &mut impl FnMut(bool, String), key: &str, text: &str) -> Option<SocketAddr> {
+    match text.trim() {
         "" => None,
         text => match text.parse::<SocketAddr>() {
             Ok(addr) if addr.ip().is_loopback() => Some(addr),
             Ok(addr) => {
                 check(
                     false,
-                    format!("health.tcp_addr {addr} is not a loopback address: use 127.0.0.1:PORT"),
+                    format!("{key} {addr} is not a loopback address: use 127.0.0.1:PORT"),
                 );
                 None
             }
             Err(e) => {
-                check(
-                    false,
-                    format!("health.tcp_addr {text:?} is not HOST:PORT ({e})"),
-                );
+                check(false, format!("{key} {text:?} is not HOST:PORT ({e})"));
                 None
             }
         },
-    };
+    }
+}
+
+pub fn health(r: &RawHealth, check: &mut impl FnMut(bool, String)) -> HealthConfig {
+    let tcp_addr = loopback(check, "health.tcp_addr", &r.tcp_addr);
+    let dashboard_addr = loopback(check, "health.dashboard_addr", &r.dashboard_addr);
     check(
         r.evaluate_interval_ms >= 100,
         format!(
@@ -211,6 +219,7 @@ pub fn health(r: &RawHealth, check: &mut impl FnMut(bool, String)) -> HealthConf
     };
     HealthConfig {
         tcp_addr,
+        dashboard_addr,
         evaluate_interval: Duration::from_millis(r.evaluate_interval_ms),
         report_timeout: Duration::from_millis(r.report_timeout_ms),
         max_feature_age_h: r.max_feature_age_h,

@@ -52,6 +52,10 @@ impl Home {
     pub fn health_socket(&self) -> PathBuf {
         self.run_dir().join("health.sock")
     }
+    /// The dashboard's URL while the health agent serves it (`http://127.0.0.1:PORT/`).
+    pub fn dashboard_url_file(&self) -> PathBuf {
+        self.run_dir().join("dashboard.url")
+    }
     pub fn lock_file(&self) -> PathBuf {
         self.run_dir().join("cst.lock")
     }

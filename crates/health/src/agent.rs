@@ -63,6 +63,8 @@ struct State {
     stored: Option<(i64, ServiceStatus)>,
     day: Option<i64>,
     latest: Option<HealthReport>,
+    /// The dashboard, while it serves (`health.dashboard_addr`).
+    dashboard: Option<cst_dashboard::Dashboard>,
 }
 
 /// The exchange's time is read at most this often; the clock runs on between readings.
@@ -160,6 +162,9 @@ impl HealthAgent {
         };
         let report = evaluate(&inputs, &s.config.health);
         self.evaluations += 1;
+        if let Some(d) = &s.dashboard {
+            d.publish(report.clone(), agents.clone().unwrap_or_default());
+        }
         if bus.report_health(report.clone()).is_err() {
             return None;
         }
@@ -304,6 +309,20 @@ impl Agent for HealthAgent {
                 dedup.remember_once(&a.kind, &a.subject);
             }
         }
+        // The dashboard is for people; a port already taken does not stop the scoring.
+        let dashboard = match config.health.dashboard_addr {
+            None => None,
+            Some(addr) => {
+                match cst_dashboard::Dashboard::start(env.home.clone(), config, addr).await {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.errors += 1;
+                        tracing::error!(error = %e, "the dashboard is not served");
+                        None
+                    }
+                }
+            }
+        };
         self.state = Some(State {
             home: env.home.clone(),
             config: config.clone(),
@@ -319,6 +338,7 @@ impl Agent for HealthAgent {
             stored: None,
             day: None,
             latest: None,
+            dashboard,
         });
         Ok(())
     }
@@ -366,8 +386,13 @@ impl Agent for HealthAgent {
     fn reload(&mut self, config: &Config) -> String {
         if let Some(s) = self.state.as_mut() {
             s.config = config.clone();
+            if let Some(d) = &s.dashboard {
+                d.reload(config);
+            }
         }
-        "configuration reloaded (the webhook and the clock source take effect at restart)".into()
+        "configuration reloaded (the webhook, the clock source and the dashboard address take \
+         effect at restart)"
+            .into()
     }
 
     fn counters(&self) -> Vec<Counter> {
@@ -379,8 +404,10 @@ impl Agent for HealthAgent {
                     .load(std::sync::atomic::Ordering::Relaxed),
             )
         });
+        let dashboard = self.state.as_ref().is_some_and(|s| s.dashboard.is_some());
         cst_agent::counters(&[
             ("evaluations", self.evaluations),
+            ("dashboard_up", u64::from(dashboard)),
             ("alerts_sent", sent),
             ("webhook_errors", webhook_errors),
             ("daily_reports", self.daily_reports),

@@ -1,0 +1,273 @@
+//! What each endpoint answers in a home without models (the state a fresh install is in),
+//! what bad requests get, and that the OpenAPI document describes exactly the routes served.
+
+use std::collections::BTreeSet;
+
+use cst_config::{Config, Home};
+use cst_dashboard::Dashboard;
+use cst_protocol::{
+    health::{Check, HealthReport},
+    status::ServiceStatus,
+};
+use serde_json::Value;
+
+/// 2022-06-01 00:00 UTC: the home's data ends here.
+const END: i64 = 1_654_041_600;
+
+struct Served {
+    _dir: tempfile::TempDir,
+    dashboard: Dashboard,
+    http: reqwest::Client,
+}
+
+impl Served {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!(
+                "{}{}",
+                self.dashboard.url,
+                path.trim_start_matches('/')
+            ))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+        (status, json)
+    }
+}
+
+fn config(home: &Home) -> Config {
+    std::fs::write(
+        home.root().join("config.toml"),
+        "[collector]\nexchange = \"binance\"\n[features]\ngroups = [\"technical\"]\n\
+         required = [\"technical\"]\n[ml]\nhorizons_h = [1, 24]\n",
+    )
+    .unwrap();
+    cst_config::load(home, None).unwrap()
+}
+
+/// A home holding BTC/USDT and ETH/USDT up to `END`, served on a free port.
+async fn served() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::new(dir.path());
+    let config = config(&home);
+    let mut store = cst_store::Store::open(&home.db_path()).unwrap();
+    let files: Vec<_> = ["BTC-USDT", "ETH-USDT"]
+        .iter()
+        .map(|p| cst_testdata::shared(&format!("data/ohlcv-1h/binance-2021-2022/{p}.csv")))
+        .collect();
+    cst_import::import(&mut store, &files, cst_import::Format::Csv, "binance").unwrap();
+    store.forget_from(END).unwrap();
+    drop(store);
+    let dashboard = Dashboard::start(home, &config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    Served {
+        _dir: dir,
+        dashboard,
+        http: reqwest::Client::new(),
+    }
+}
+
+fn error_of(v: &Value) -> &str {
+    v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error text in {v}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_health_report_health_and_readiness_say_so_then_show_the_verdict() {
+    let s = served().await;
+    for path in ["/api/health", "/api/readiness"] {
+        let (status, v) = s.get(path).await;
+        assert_eq!(status, 503, "{v}");
+        assert!(error_of(&v).contains("no health report yet"), "{v}");
+    }
+    let report = HealthReport {
+        at: END,
+        status: ServiceStatus::Nogo,
+        score: 41.0,
+        ready: false,
+        checks: vec![
+            Check {
+                name: "models".into(),
+                ok: false,
+                reason: "no active model for 1 h, 24 h: run `cst train`".into(),
+            },
+            Check {
+                name: "coverage".into(),
+                ok: true,
+                reason: "2 of 2 pairs".into(),
+            },
+        ],
+        components: Vec::new(),
+        metrics: Vec::new(),
+    };
+    s.dashboard.publish(report, Vec::new());
+    let (status, v) = s.get("/api/readiness").await;
+    assert_eq!(status, 200);
+    assert_eq!(v["ready"], false);
+    assert_eq!(v["status"], "nogo");
+    assert_eq!(
+        v["reasons"],
+        serde_json::json!(["models: no active model for 1 h, 24 h: run `cst train`"])
+    );
+    let (_, v) = s.get("/api/health").await;
+    assert_eq!(
+        (v["score"].as_f64(), v["at"].as_i64()),
+        (Some(41.0), Some(END))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn candles_come_from_the_store_and_bad_pairs_or_hours_are_named() {
+    let s = served().await;
+    let (_, v) = s.get("/api/pairs").await;
+    assert_eq!(v["pairs"], serde_json::json!(["BTC/USDT", "ETH/USDT"]));
+
+    let (status, v) = s.get("/api/coin?pair=BTC/USDT&hours=48").await;
+    assert_eq!(status, 200, "{v}");
+    let candles = v["candles"].as_array().unwrap();
+    assert_eq!(candles.len(), 48);
+    // The last stored hour is the one before the rewind point, as recorded.
+    let last = candles.last().unwrap();
+    assert_eq!(last["t"], END - 3600);
+    let csv = std::fs::read_to_string(cst_testdata::shared(
+        "data/ohlcv-1h/binance-2021-2022/BTC-USDT.csv",
+    ))
+    .unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{},", END - 3600)))
+        .unwrap_or_else(|| panic!("no CSV row for {}", END - 3600));
+    let close: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
+    assert_eq!(last["close"].as_f64(), Some(close));
+    assert!(
+        v["note"]
+            .as_str()
+            .unwrap()
+            .contains("sentiment and whale not in")
+    );
+
+    for (path, status, words) in [
+        ("/api/coin", 400, "pair parameter is missing"),
+        ("/api/coin?pair=DOGE/EUR", 404, "unknown pair \"DOGE/EUR\""),
+        ("/api/coin?pair=BTC/USDT&hours=0", 400, "hours \"0\""),
+        ("/api/coin?pair=BTC/USDT&hours=lots", 400, "hours \"lots\""),
+        ("/api/predictions", 400, "pair parameter is missing"),
+        ("/api/predictions?pair=XRP/USDT", 404, "/api/pairs lists"),
+        ("/api/nothing", 404, "no such path /api/nothing"),
+    ] {
+        let (got, v) = s.get(path).await;
+        assert_eq!(got, status, "{path}: {v}");
+        assert!(error_of(&v).contains(words), "{path}: {v}");
+    }
+    let r = s
+        .http
+        .post(format!("{}api/health", s.dashboard.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    let v: Value = r.json().await.unwrap();
+    assert!(
+        error_of(&v).contains("/api/health does not take this method"),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_models_the_ai_sections_are_empty_with_their_reasons() {
+    let s = served().await;
+    let (_, v) = s.get("/api/opportunities").await;
+    assert_eq!(v["models_active"], 0);
+    assert_eq!(v["candidates"], serde_json::json!([]));
+    assert!(
+        v["empty_reason"]
+            .as_str()
+            .unwrap()
+            .contains("run `cst train`"),
+        "{v}"
+    );
+    let (_, v) = s.get("/api/predictions?pair=ETH/USDT").await;
+    assert_eq!(
+        (
+            v["latest"].as_array().unwrap().len(),
+            v["models_active"].as_u64()
+        ),
+        (0, Some(0))
+    );
+    assert!(v["empty_reason"].as_str().unwrap().contains("cst train"));
+    let (_, v) = s.get("/api/models").await;
+    assert_eq!(v["models"], serde_json::json!([]));
+    assert_eq!(v["horizons"][1]["horizon_h"], 24);
+    assert_eq!(v["horizons"][1]["active"], Value::Null);
+    let (_, v) = s.get("/api/portfolio").await;
+    assert_eq!(
+        (v["mode"].as_str(), v["stepped"].as_bool()),
+        (Some("paper"), Some(false))
+    );
+    assert_eq!(v["account"]["equity"], 10_000.0);
+    assert!(
+        v["empty_reason"]
+            .as_str()
+            .unwrap()
+            .contains("not been stepped")
+    );
+    let (_, v) = s.get("/api/backtests").await;
+    assert!(
+        v["empty_reason"].as_str().unwrap().contains("cst backtest"),
+        "{v}"
+    );
+    let (_, v) = s.get("/api/data").await;
+    let candles = v["candles"].as_array().unwrap();
+    assert_eq!(candles.len(), 2);
+    assert_eq!(candles[0]["last"], END - 3600);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_describes_exactly_the_routes_served_and_their_fields() {
+    let s = served().await;
+    let (_, doc) = s.get("/api/openapi.json").await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let documented: BTreeSet<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    let src = include_str!("../src/server.rs");
+    let served: BTreeSet<String> = src
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(".route(\""))
+        .map(|l| l.split('"').next().unwrap().to_string())
+        .collect();
+    assert_eq!(documented, served);
+    // Each GET answers 200 here with every field its schema requires.
+    let publish = HealthReport {
+        at: END,
+        status: ServiceStatus::Nogo,
+        score: 0.0,
+        ready: false,
+        checks: Vec::new(),
+        components: Vec::new(),
+        metrics: Vec::new(),
+    };
+    s.dashboard.publish(publish, Vec::new());
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        let query = if get["parameters"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["name"] == "pair"))
+        {
+            "?pair=BTC/USDT"
+        } else {
+            ""
+        };
+        let (status, v) = s.get(&format!("{path}{query}")).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        let schema = &get["responses"]["200"]["content"]["application/json"]["schema"];
+        for key in schema["required"].as_array().into_iter().flatten() {
+            let key = key.as_str().unwrap();
+            assert!(v.get(key).is_some(), "{path} lacks {key}: {v}");
+        }
+    }
+}
