@@ -293,16 +293,32 @@ pub fn counter(report: &StatusReport, name: &str, counter: &str) -> Option<u64> 
 
 /// `GET url` over plain HTTP/1.1 on loopback: the status and the body as JSON.
 pub fn get_json(url: &str) -> (u16, serde_json::Value) {
+    http_json("GET", url, None)
+}
+
+/// `POST url` with a JSON body: the status and the body as JSON.
+pub fn post_json(url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    http_json("POST", url, Some(body))
+}
+
+fn http_json(
+    method: &str,
+    url: &str,
+    body: Option<&serde_json::Value>,
+) -> (u16, serde_json::Value) {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (host, path) = rest
         .split_once('/')
         .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     let mut s = std::net::TcpStream::connect(host).expect("connect to the dashboard");
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut raw = String::new();
@@ -313,6 +329,6 @@ pub fn get_json(url: &str) -> (u16, serde_json::Value) {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .expect("a status code");
-    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("GET {url}: {e}: {body}"));
+    let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {body}"));
     (status, json)
 }

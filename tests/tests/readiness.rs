@@ -100,6 +100,46 @@ fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_wi
     };
     assert_eq!(p["latest"][0]["model_id"], model_id.as_str(), "{p}");
     assert!(p["empty_reason"].is_null(), "{p}");
+    // On demand: the same model, its two base models and the stacker's weights. At the
+    // hour the ml agent predicted, the same P(up).
+    let (code, asked) = cst_tests::post_json(
+        &format!("{dash}api/predict"),
+        &serde_json::json!({"pairs": ["BTC/USDT"]}),
+    );
+    assert_eq!(code, 200, "{asked}");
+    let a = &asked["predictions"][0];
+    assert_eq!(a["model_id"], model_id.as_str(), "{asked}");
+    assert_eq!(a["base"].as_array().unwrap().len(), 2, "{a}");
+    assert_eq!(a["stacker"]["weights"].as_array().unwrap().len(), 2, "{a}");
+    // The ml agent predicts that hour too (if it has not yet, within seconds).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let stored = loop {
+        let (_, p) = cst_tests::get_json(&format!("{dash}api/predictions?pair=BTC/USDT"));
+        let found = p["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["t"] == a["t"])
+            .cloned();
+        if let Some(s) = found {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the ml agent never predicted {}",
+            a["t"]
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let (x, y) = (
+        a["p_up"].as_f64().unwrap(),
+        stored["p_up"].as_f64().unwrap(),
+    );
+    assert!((x - y).abs() < 1e-9, "on demand {x} vs the ml agent's {y}");
+    println!(
+        "POST /api/predict at {}: P(up) {x:.6}, the ml agent's {y:.6}",
+        a["t"]
+    );
 
     // The daily report of June 1, written when the service clock passed midnight.
     let latest = inst.path().join("reports/daily/latest.json");

@@ -5,14 +5,14 @@
 use std::{
     collections::HashMap,
     net::SocketAddr,
-    sync::{Arc, RwLock},
+    sync::{Arc, Mutex, RwLock},
 };
 
 use axum::{
     Json, Router,
     http::{StatusCode, Uri, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
 };
 use cst_config::{Config, Home};
 use cst_protocol::{health::HealthReport, status::AgentStatus};
@@ -34,6 +34,9 @@ pub struct Shared {
     pub home: Home,
     pub config: RwLock<Config>,
     pub health: RwLock<Option<Snapshot>>,
+    /// The active models `POST /api/predict` runs, loaded once and again when the
+    /// registry's active set changes.
+    pub models: Mutex<cst_ml::explain::Models>,
 }
 
 impl Shared {
@@ -42,6 +45,7 @@ impl Shared {
             home,
             config: RwLock::new(config),
             health: RwLock::new(None),
+            models: Mutex::new(cst_ml::explain::Models::default()),
         })
     }
 
@@ -125,6 +129,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/portfolio", get(api::trading::portfolio))
         .route("/api/backtests", get(api::trading::backtests))
         .route("/api/openapi.json", get(openapi))
+        .route("/api/predict", post(api::ml::predict))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
         .with_state(shared)

@@ -271,3 +271,55 @@ async fn the_openapi_document_describes_exactly_the_routes_served_and_their_fiel
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn predict_names_every_bad_request_and_refuses_without_a_model() {
+    let s = served().await;
+    let post = |body: &'static str| {
+        let http = s.http.clone();
+        let url = format!("{}api/predict", s.dashboard.url);
+        async move {
+            let r = http
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    for (body, status, words) in [
+        ("{\"pairs\": [", 400, "the body is not JSON"),
+        ("[\"BTC/USDT\"]", 400, "no \"pairs\" list"),
+        ("{\"pairs\": []}", 400, "has 0 entries: ask for 1 to 50"),
+        (
+            "{\"pairs\": [\"BTC/USDT\", 7]}",
+            400,
+            "pairs[1] is 7, not a pair name",
+        ),
+        (
+            "{\"pairs\": [\"BTC/USDT\", \"LUNA/USDT\"]}",
+            404,
+            "unknown pair \"LUNA/USDT\"",
+        ),
+        (
+            "{\"pairs\": [\"BTC/USDT\"]}",
+            503,
+            "no trained model is active",
+        ),
+    ] {
+        let (got, v) = post(body).await;
+        assert_eq!(got, status, "{body}: {v}");
+        assert!(error_of(&v).contains(words), "{body}: {v}");
+    }
+    let many: Vec<String> = (0..51).map(|i| format!("P{i}/USDT")).collect();
+    let body: &'static str = Box::leak(
+        serde_json::json!({ "pairs": many })
+            .to_string()
+            .into_boxed_str(),
+    );
+    let (got, v) = post(body).await;
+    assert_eq!(got, 400);
+    assert!(error_of(&v).contains("has 51 entries"), "{v}");
+}

@@ -73,6 +73,10 @@ pub struct Combined {
     pub lo: f64,
     pub hi: f64,
     pub quality_prob: f64,
+    /// The stacker's inputs, the two base models' P(up): the isotonic-calibrated
+    /// classifier, and the median forecast mapped to a probability.
+    pub p_classifier: f64,
+    pub p_median: f64,
 }
 
 /// Raw outputs → calibrated outputs, exactly as [`crate::predict::Predictor`] serves them.
@@ -95,6 +99,8 @@ pub fn combine(
         lo,
         hi,
         quality_prob,
+        p_classifier: p_cal,
+        p_median: p_med,
     })
 }
 

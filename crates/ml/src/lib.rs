@@ -10,6 +10,7 @@ pub mod cv;
 pub mod dataset;
 pub mod drift;
 pub mod error;
+pub mod explain;
 pub mod export;
 pub mod external;
 pub mod fit;

@@ -25,6 +25,17 @@ pub struct Prediction {
     pub feature_set: String,
 }
 
+/// A prediction with its parts: what each base model said and how the stacker weighed them
+/// (P(up) = logistic(intercept + Σ weight × base P(up)), the stacker's own formula).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explained {
+    pub prediction: Prediction,
+    /// (base model, its P(up)), in the stacker's input order.
+    pub base: [(String, f64); 2],
+    pub stacker_intercept: f64,
+    pub stacker_weights: Vec<f64>,
+}
+
 #[derive(Debug)]
 pub struct Predictor {
     pub bundle: ModelBundle,
@@ -62,6 +73,16 @@ impl Predictor {
 
     /// Predictions for row-major `rows` in the bundle's feature order, one per row.
     pub fn predict(&mut self, rows: &[f64]) -> Result<Vec<Prediction>, MlError> {
+        Ok(self
+            .explain(rows)?
+            .into_iter()
+            .map(|e| e.prediction)
+            .collect())
+    }
+
+    /// [`Self::predict`] with how each P(up) came about: the base models' probabilities and
+    /// the stacker that combined them.
+    pub fn explain(&mut self, rows: &[f64]) -> Result<Vec<Explained>, MlError> {
         let raw = self.classifier.predict(rows)?;
         let q10 = self.q10.predict(rows)?;
         let q50 = self.q50.predict(rows)?;
@@ -70,16 +91,24 @@ impl Predictor {
         let mut out = Vec::with_capacity(raw.len());
         for i in 0..raw.len() {
             let c = combine(&parts, raw[i], q10[i], q50[i], q90[i])?;
-            out.push(Prediction {
-                horizon_h: self.bundle.horizon_h,
-                p_up: c.p_up,
-                pred: q50[i],
-                lo: c.lo,
-                hi: c.hi,
-                conf: c.p_up.max(1.0 - c.p_up),
-                quality_prob: c.quality_prob,
-                model_id: self.model_id.clone(),
-                feature_set: self.bundle.feature_set.clone(),
+            out.push(Explained {
+                prediction: Prediction {
+                    horizon_h: self.bundle.horizon_h,
+                    p_up: c.p_up,
+                    pred: q50[i],
+                    lo: c.lo,
+                    hi: c.hi,
+                    conf: c.p_up.max(1.0 - c.p_up),
+                    quality_prob: c.quality_prob,
+                    model_id: self.model_id.clone(),
+                    feature_set: self.bundle.feature_set.clone(),
+                },
+                base: [
+                    ("classifier".to_string(), c.p_classifier),
+                    ("quantile_median".to_string(), c.p_median),
+                ],
+                stacker_intercept: self.bundle.stacker.intercept(),
+                stacker_weights: self.bundle.stacker.weights().to_vec(),
             });
         }
         Ok(out)

@@ -54,9 +54,11 @@ pub async fn readiness(State(shared): State<Arc<Shared>>) -> Result<Json<Value>,
         .filter(|c| !c.ok)
         .map(|c| format!("{}: {}", c.name, c.reason))
         .collect();
+    let live = shared.config().portfolio.mode == cst_config::TradeMode::Live;
     Ok(Json(json!({
         "ready": r.ready,
         "status": r.status,
+        "mode": if live { "live" } else { "paper" },
         "checks": r.checks,
         "reasons": reasons,
     })))

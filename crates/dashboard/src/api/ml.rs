@@ -3,13 +3,14 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use axum::{Json, extract::State};
+use axum::{Json, body::Bytes, extract::State};
+use cst_ml::explain::{Answer, active_ids, load_models, predict_pairs};
 use cst_protocol::status::ServiceStatus;
 use cst_store::StoredPrediction;
 use cst_trade::gate::Candidate;
 use serde_json::{Value, json};
 
-use super::{hourly, models_active, pair_param};
+use super::{hourly, known_pairs, models_active, pair_param};
 use crate::server::{ApiError, Params, Shared};
 
 const DAY: i64 = 86_400;
@@ -131,6 +132,100 @@ pub async fn models(State(shared): State<Arc<Shared>>) -> Result<Json<Value>, Ap
                 "models_active": models_active(store, config)?,
                 "horizons": horizons,
                 "models": all.iter().map(model).collect::<Vec<_>>(),
+            })))
+        })
+        .await
+}
+
+/// Most pairs one `POST /api/predict` may ask for.
+pub const MAX_PREDICT_PAIRS: usize = 50;
+
+/// `POST /api/predict {"pairs": [...]}`: each pair at its newest decision time through every
+/// active model, with each base model's P(up) and the stacker's weights. Nothing is stored.
+pub async fn predict(
+    State(shared): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let example = r#"send {"pairs": ["BTC/USDT"]} (see /api/pairs)"#;
+    let req: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("the body is not JSON ({e}): {example}")))?;
+    let list = req.get("pairs").and_then(Value::as_array).ok_or_else(|| {
+        ApiError::bad_request(format!("the body has no \"pairs\" list: {example}"))
+    })?;
+    if list.is_empty() || list.len() > MAX_PREDICT_PAIRS {
+        return Err(ApiError::bad_request(format!(
+            "\"pairs\" has {} entries: ask for 1 to {MAX_PREDICT_PAIRS}",
+            list.len()
+        )));
+    }
+    let mut pairs = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        let p = p
+            .as_str()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("pairs[{i}] is {p}, not a pair name: {example}"))
+            })?;
+        if !pairs.iter().any(|q: &String| q == p) {
+            pairs.push(p.to_string());
+        }
+    }
+    let me = Arc::clone(&shared);
+    shared
+        .read(move |store, config| {
+            let known = known_pairs(store, config)?;
+            if let Some(p) = pairs.iter().find(|p| !known.contains(p)) {
+                return Err(ApiError::not_found(format!(
+                    "unknown pair {p:?}: /api/pairs lists the pairs this service follows"
+                )));
+            }
+            let ids = active_ids(store, config).map_err(ApiError::internal)?;
+            if ids.is_empty() {
+                return Err(ApiError::unavailable(
+                    "no trained model is active, so there is nothing to predict with: run `cst train`",
+                ));
+            }
+            let mut models = me.models.lock().unwrap_or_else(|p| p.into_inner());
+            if models.ids != ids {
+                let blobs = cst_store::BlobStore::new(me.home.blobs_dir());
+                *models = load_models(store, &blobs, config).map_err(ApiError::internal)?;
+            }
+            let answers =
+                predict_pairs(store, config, &mut models, &pairs).map_err(ApiError::internal)?;
+            let mut predictions = Vec::new();
+            let mut no_row = Vec::new();
+            for a in answers {
+                match a {
+                    Answer::Predicted { pair, t, explained } => {
+                        for e in explained {
+                            let p = &e.prediction;
+                            let names: Vec<&str> = e.base.iter().map(|(n, _)| n.as_str()).collect();
+                            predictions.push(json!({
+                                "pair": pair, "t": t, "horizon_h": p.horizon_h,
+                                "model_id": p.model_id, "p_up": p.p_up, "conf": p.conf,
+                                "pred": p.pred, "lo": p.lo, "hi": p.hi,
+                                "quality_prob": p.quality_prob,
+                                "base": e.base.iter().map(|(n, v)| json!({"name": n, "p_up": v})).collect::<Vec<_>>(),
+                                "stacker": {
+                                    "intercept": e.stacker_intercept,
+                                    "weights": names.iter().zip(&e.stacker_weights)
+                                        .map(|(n, w)| json!({"name": n, "weight": w}))
+                                        .collect::<Vec<_>>(),
+                                },
+                            }));
+                        }
+                    }
+                    Answer::NoRow { pair, t, reasons } => {
+                        no_row.push(json!({"pair": pair, "t": t, "reasons": reasons}));
+                    }
+                }
+            }
+            Ok(Json(json!({
+                "models": ids,
+                "predictions": predictions,
+                "no_row": no_row,
+                "gate_note": "the 0.80 gate and the risk limits are not applied here: /api/opportunities is what passed them",
             })))
         })
         .await

@@ -1,0 +1,123 @@
+//! Predictions on demand, for the dashboard's `POST /api/predict`: each pair's row at its
+//! newest decision time from the same feature builder the ml agent uses, every active
+//! model, and how each P(up) was made (the base models' probabilities and the stacker's
+//! weights). Nothing is stored: the ml agent's predictions stay the record.
+
+use std::collections::BTreeMap;
+
+use cst_config::Config;
+use cst_features::{BuildContext, Built, FeatureBuilder, FeatureSet};
+use cst_market::Timeframe;
+use cst_store::{BlobStore, CandleKey, Store};
+
+use crate::{
+    MlError,
+    predict::{Explained, Predictor},
+    registry::load_active,
+    runtime,
+};
+
+const HOUR: i64 = 3600;
+
+/// The active models, loaded; `ids` tells when the registry has moved on.
+#[derive(Debug, Default)]
+pub struct Models {
+    pub ids: Vec<String>,
+    pub loaded: BTreeMap<u32, Predictor>,
+}
+
+/// The ids of the configured horizons' active models, in horizon order.
+pub fn active_ids(store: &Store, config: &Config) -> Result<Vec<String>, MlError> {
+    let mut ids = Vec::new();
+    for &h in &config.ml.horizons_h {
+        if let Some(m) = store.active_model(h)? {
+            ids.push(m.id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Loads every configured horizon's active model (ONNX Runtime from `[ml] onnxruntime` or
+/// `ORT_DYLIB_PATH`).
+pub fn load_models(store: &Store, blobs: &BlobStore, config: &Config) -> Result<Models, MlError> {
+    let dylib = runtime::dylib_path(Some(&config.ml.onnxruntime)).ok_or_else(|| {
+        MlError::RuntimeMissing {
+            path: "nowhere".into(),
+            reason: "neither [ml] onnxruntime nor ORT_DYLIB_PATH is set".into(),
+        }
+    })?;
+    runtime::init(&dylib)?;
+    let set = FeatureSet::from_config(&config.features)?;
+    let mut models = Models::default();
+    for &h in &config.ml.horizons_h {
+        if let Some(p) = load_active(store, blobs, h, set.version())? {
+            models.ids.push(p.model_id.clone());
+            models.loaded.insert(h, p);
+        }
+    }
+    Ok(models)
+}
+
+/// One pair's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// At decision time `t` (the close of the newest stored candle), one per loaded horizon.
+    Predicted {
+        pair: String,
+        t: i64,
+        explained: Vec<Explained>,
+    },
+    /// No row at `t`: why (a required feature group missing, or no candle at all).
+    NoRow {
+        pair: String,
+        t: Option<i64>,
+        reasons: Vec<String>,
+    },
+}
+
+/// Each pair at its newest decision time through every loaded model.
+pub fn predict_pairs(
+    store: &Store,
+    config: &Config,
+    models: &mut Models,
+    pairs: &[String],
+) -> Result<Vec<Answer>, MlError> {
+    let exchange = &config.collector.exchange;
+    let ctx = BuildContext::for_deployment(config, exchange, store)?;
+    let builder = FeatureBuilder::new(store, &ctx);
+    let mut out = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let key = CandleKey::new(exchange, pair, Timeframe::H1);
+        let Some(open) = store.latest_open_time(&key)? else {
+            out.push(Answer::NoRow {
+                pair: pair.clone(),
+                t: None,
+                reasons: vec!["no hourly candle stored".into()],
+            });
+            continue;
+        };
+        let t = open + HOUR;
+        match builder.row(pair, t)? {
+            Built::Row(row) => {
+                let mut explained = Vec::new();
+                for p in models.loaded.values_mut() {
+                    explained.extend(p.explain(&row.values)?);
+                }
+                out.push(Answer::Predicted {
+                    pair: pair.clone(),
+                    t,
+                    explained,
+                });
+            }
+            Built::NoRow { missing, .. } => out.push(Answer::NoRow {
+                pair: pair.clone(),
+                t: Some(t),
+                reasons: missing
+                    .iter()
+                    .map(|m| format!("{}: {}", m.group.name(), m.reason))
+                    .collect(),
+            }),
+        }
+    }
+    Ok(out)
+}
