@@ -26,7 +26,7 @@ for _ in $(seq 300); do
     kill -0 "$replay" 2>/dev/null || { echo "demo: the replay exchange did not start" >&2; exit 1; }
     sleep 0.1
 done
-echo "demo: in another terminal: $bin/cst --home $home status   (or: coverage, features BTC/USDT, logs technical)"
+echo "demo: the dashboard is at http://127.0.0.1:8787/; in another terminal: $bin/cst --home $home status   (or: coverage, features BTC/USDT, logs technical)"
 # In the background so a SIGTERM to this script (not only Ctrl-C to the terminal's process
 # group) reaches the service: bash runs traps only once a foreground child has exited.
 "$bin/cst" --home "$home" up &

@@ -10,6 +10,8 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
+# The dashboard's browser tests drive Debian's Chromium headless (web/tests/browser.mjs).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # LightGBM's bindings (lightgbm3-sys) are generated with bindgen, which needs libclang.
 [ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 \
     || need_apt+=(libclang-dev)
@@ -62,8 +64,25 @@ wheel() { # name version marker-file
 wheel cmake 3.31.10 cmake/data/bin/cmake
 wheel onnxruntime 1.32.0 onnxruntime/capi/libonnxruntime.so.1.32.0
 
+# The dashboard's pages (web/): Vite + TypeScript from the npm registry, installed from the
+# lockfile; crates/dashboard/build.rs builds them into web/dist, which the binary embeds.
+# Vite 8 needs Node.js >= 20.19 (Debian 12's own nodejs is 18: too old).
+node_ok() {
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+        && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'
+}
+if ! node_ok; then
+    echo "setup: Node.js >= 20.19 with npm is needed to build the dashboard (found: $(node --version 2>/dev/null || echo none)); install it (e.g. from nodejs.org or NodeSource), then re-run" >&2
+    exit 1
+fi
+web="$(cd "$(dirname "$0")/.." && pwd)/web"
+if [ ! -e "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    echo "setup: installing the dashboard's npm packages (web/package-lock.json)"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install the Rust toolchain (https://rustup.rs), then re-run" >&2
     exit 1
 fi
-echo "setup: ok (curl, promtool, libclang, cargo, python3 with TA-Lib, CMake and ONNX Runtime in $prefix)"
+echo "setup: ok (curl, promtool, libclang, chromium, node $(node --version) with web/'s packages, cargo, python3 with TA-Lib, CMake and ONNX Runtime in $prefix)"

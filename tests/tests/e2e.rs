@@ -5,6 +5,7 @@
 
 mod agents;
 mod breaker;
+mod dashboard;
 mod features;
 mod health;
 mod lifecycle;

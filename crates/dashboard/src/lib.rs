@@ -7,9 +7,11 @@
 //!
 //! - [`server`]: the router, [`Dashboard`] (bind, serve, hand it the latest verdict), errors.
 //! - [`api`]: one module per page's data.
+//! - `pages`: the built pages of `web/` (embedded), at `/`.
 //! - `openapi.json`: the document for every route (served at `/api/openapi.json`).
 
 pub mod api;
+mod pages;
 pub mod server;
 
 pub use server::{ApiError, Dashboard, Shared, Snapshot};

@@ -131,7 +131,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/openapi.json", get(openapi))
         .route("/api/predict", post(api::ml::predict))
         .method_not_allowed_fallback(method_not_allowed)
-        .fallback(not_found)
+        .fallback(crate::pages::page)
         .with_state(shared)
 }
 
@@ -150,13 +150,6 @@ async fn method_not_allowed(uri: Uri) -> ApiError {
             uri.path()
         ),
     )
-}
-
-async fn not_found(uri: Uri) -> ApiError {
-    ApiError::not_found(format!(
-        "no such path {}: the API is under /api/ (see /api/openapi.json)",
-        uri.path()
-    ))
 }
 
 /// The dashboard while it serves; dropping it stops serving and removes its URL file.

@@ -323,3 +323,45 @@ async fn predict_names_every_bad_request_and_refuses_without_a_model() {
     assert_eq!(got, 400);
     assert!(error_of(&v).contains("has 51 entries"), "{v}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pages_are_embedded_and_served_with_their_types() {
+    let s = served().await;
+    let r = s.http.get(&s.dashboard.url).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = r.text().await.unwrap();
+    // Every script and stylesheet is the service's own, by relative path: nothing from a CDN.
+    let assets: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|p| p.starts_with("./assets/"))
+        .collect();
+    assert!(!assets.is_empty(), "{html}");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "{html}"
+    );
+    for a in assets {
+        let r = s
+            .http
+            .get(format!("{}{}", s.dashboard.url, a.trim_start_matches("./")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{a}");
+        let t = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(
+            (a.ends_with(".js") && t.contains("javascript"))
+                || (a.ends_with(".css") && t.contains("css")),
+            "{a}: {t}"
+        );
+    }
+    let (status, v) = s.get("/assets/nothing.js").await;
+    assert_eq!(status, 404);
+    assert!(error_of(&v).contains("the pages are at /"), "{v}");
+}
