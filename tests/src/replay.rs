@@ -119,3 +119,18 @@ pub fn trained_home(
     let id = runs[0]["model_id"].as_str().unwrap().to_string();
     (home, id)
 }
+
+/// The configuration the trained-replay tests share, with `collector` as its `[collector]`
+/// section: technical features (required), the recorded news replayed, the 1 h horizon with
+/// a quick training, fast heartbeats and scoring, and features stale after 6 h of service
+/// time.
+pub fn replay_config(collector: &str) -> String {
+    format!(
+        "{collector}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
+         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
+         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
+         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
+         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = 6\n",
+        shared("news/cryptonews-2021-10_2022-07.csv").display()
+    )
+}

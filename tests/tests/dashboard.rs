@@ -14,23 +14,12 @@ use std::{
 use cst_protocol::status::ServiceStatus;
 use cst_tests::{
     Instance, get_json,
-    replay::{ReplayExchange, shared, trained_home},
+    replay::{ReplayExchange, replay_config, trained_home},
 };
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
 const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
-
-fn config(collector: &str) -> String {
-    format!(
-        "{collector}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
-         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
-         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
-         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
-         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = 6\n",
-        shared("news/cryptonews-2021-10_2022-07.csv").display()
-    )
-}
 
 /// Runs the browser test against `url`; panics with its output unless it passes.
 fn browser(url: &str, expect_ready: bool, shots: &Path) -> serde_json::Value {
@@ -89,10 +78,34 @@ fn candles_served(url: &str) {
 #[test]
 fn the_pages_load_in_chromium_not_ready_without_models_and_ready_after_training() {
     // A replay without models: candles, no model, NOT READY, opportunities empty with why.
+    // Its feature set adds the (optional) sentiment group: the coin page's sentiment pane.
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
-    let inst = Instance::start(&config(&exchange.collector_config()));
+    let with_sentiment = replay_config(&exchange.collector_config()).replace(
+        "groups = [\"technical\"]",
+        "groups = [\"technical\", \"sentiment\"]",
+    );
+    let inst = Instance::start(&with_sentiment);
     let url = inst.dashboard_url();
     candles_served(&url);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let coin = loop {
+        let (_, c) = get_json(&format!("{url}api/coin?pair=BTC/USDT&hours=720"));
+        if c["sentiment"].as_array().is_some_and(|s| !s.is_empty()) {
+            break c;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no sentiment series: {}",
+            c["note"]
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    println!(
+        "coin page: {} candles, {} hours of news sentiment (whale: {})",
+        coin["candles"].as_array().unwrap().len(),
+        coin["sentiment"].as_array().unwrap().len(),
+        coin["note"]
+    );
     let v = browser(&url, false, &shots("not-ready"));
     assert_eq!(v["pages"]["overview"]["badge"], "NOT READY", "{v}");
     assert!(
@@ -109,13 +122,13 @@ fn the_pages_load_in_chromium_not_ready_without_models_and_ready_after_training(
         "binance-2021-2022",
         &PAIRS,
         START,
-        &config("[collector]\nexchange = \"binance\"\n"),
+        &replay_config("[collector]\nexchange = \"binance\"\n"),
     );
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
     let collector = exchange
         .collector_config()
         .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &config(&collector));
+    let inst = Instance::start_in(home, &replay_config(&collector));
     inst.wait_report("READY and GO", Duration::from_secs(90), |r| {
         r.ready && r.status == ServiceStatus::Go
     });

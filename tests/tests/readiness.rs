@@ -11,29 +11,17 @@ use std::time::{Duration, Instant};
 use cst_protocol::{health::ServiceReport, status::ServiceStatus};
 use cst_tests::{
     Instance,
-    replay::{ReplayExchange, shared, trained_home},
+    replay::{ReplayExchange, replay_config, trained_home},
 };
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
 const DAY: i64 = 86_400;
 const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
-/// Features older than this (service clock) fail readiness.
+/// Features older than this (service clock) fail readiness: `replay_config`'s
+/// `max_feature_age_h`.
 const MAX_AGE_H: u64 = 6;
 const SPEED: u64 = 3600;
-
-/// The test's configuration with `collector` as its `[collector]` section.
-fn config(collector: &str) -> String {
-    format!(
-        "{}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
-         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
-         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
-         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
-         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = {MAX_AGE_H}\n",
-        collector,
-        shared("news/cryptonews-2021-10_2022-07.csv").display()
-    )
-}
 
 fn check<'a>(r: &'a ServiceReport, name: &str) -> &'a cst_protocol::health::Check {
     r.checks
@@ -50,7 +38,7 @@ fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_wi
         "binance-2021-2022",
         &PAIRS,
         START,
-        &config("[collector]\nexchange = \"binance\"\n"),
+        &replay_config("[collector]\nexchange = \"binance\"\n"),
     );
 
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", SPEED as u32);
@@ -59,7 +47,7 @@ fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_wi
     let collector = exchange
         .collector_config()
         .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &config(&collector));
+    let inst = Instance::start_in(home, &replay_config(&collector));
 
     // READY and GO: every check passes and the score crosses 85.
     let go = inst.wait_report("READY and GO", Duration::from_secs(90), |r| {

@@ -16,24 +16,13 @@ use cst_protocol::status::ServiceStatus;
 use cst_store::Store;
 use cst_tests::{
     Instance, cst_in,
-    replay::{ReplayExchange, shared, trained_home},
+    replay::{ReplayExchange, replay_config, shared, trained_home},
 };
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
 const HOUR: i64 = 3600;
 const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
-
-fn config(collector: &str) -> String {
-    format!(
-        "{collector}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
-         [sentiment]\nsource = \"replay\"\nreplay_csv = \"{}\"\npoll_interval_s = 1\n\
-         [ml]\nhorizons_h = [1]\ntrain_window_days = 180\nnum_iterations = 60\n\
-         [supervisor]\nheartbeat_interval_ms = 500\nmissed_heartbeats = 10\n\
-         [health]\nevaluate_interval_ms = 500\nmax_feature_age_h = 6\n",
-        shared("news/cryptonews-2021-10_2022-07.csv").display()
-    )
-}
 
 fn json(out: std::process::Output) -> serde_json::Value {
     assert!(
@@ -51,14 +40,14 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
         "binance-2021-2022",
         &PAIRS,
         START,
-        &config("[collector]\nexchange = \"binance\"\n"),
+        &replay_config("[collector]\nexchange = \"binance\"\n"),
     );
 
     let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
     let collector = exchange
         .collector_config()
         .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &config(&collector));
+    let inst = Instance::start_in(home, &replay_config(&collector));
     let go = inst.wait_report("GO", Duration::from_secs(90), |r| {
         r.status == ServiceStatus::Go
     });
@@ -248,8 +237,10 @@ fn live_mode_connects_steps_its_hours_and_never_shows_the_keys() {
          api_key = \"{KEY}\"\napi_secret = \"{SECRET}\"\n",
         stub.base_url
     );
-    let inst =
-        cst_tests::Instance::start(&format!("{}\n{live}", config(&exchange.collector_config())));
+    let inst = cst_tests::Instance::start(&format!(
+        "{}\n{live}",
+        replay_config(&exchange.collector_config())
+    ));
     let deadline = Instant::now() + Duration::from_secs(90);
     let stepped = loop {
         let out = inst.cst(&["portfolio", "--json"]);
