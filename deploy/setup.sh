@@ -12,6 +12,9 @@ command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v c++ >/dev/null 2>&1 || need_apt+=(g++)
 # The dashboard's browser tests drive Debian's Chromium headless (web/tests/browser.mjs).
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The deployment files' checks (tests/tests/deploy.rs): systemd-analyze and shellcheck.
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 # LightGBM's bindings (lightgbm3-sys) are generated with bindgen, which needs libclang.
 [ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 \
     || need_apt+=(libclang-dev)

@@ -6,6 +6,7 @@
 mod agents;
 mod breaker;
 mod dashboard;
+mod deploy;
 mod features;
 mod health;
 mod lifecycle;
@@ -13,5 +14,7 @@ mod ml;
 mod models;
 mod readiness;
 mod replay;
+mod security;
 mod sockets;
+mod systemd;
 mod trading;

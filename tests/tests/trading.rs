@@ -266,6 +266,32 @@ fn live_mode_connects_steps_its_hours_and_never_shows_the_keys() {
         "an order with no model and no GO: {calls:?}"
     );
     assert!(stub.rejected().is_empty(), "{:?}", stub.rejected());
+    // The dashboard shows LIVE, and none of its answers carries a key.
+    let dash = inst.dashboard_url();
+    let (_, ready) = cst_tests::get_json(&format!("{dash}api/readiness"));
+    assert_eq!(ready["mode"], "live", "{ready}");
+    let mut answers = String::new();
+    for path in [
+        "health",
+        "readiness",
+        "pairs",
+        "opportunities",
+        "models",
+        "portfolio",
+        "backtests",
+        "data",
+        "openapi.json",
+    ] {
+        answers.push_str(
+            &cst_tests::get_json(&format!("{dash}api/{path}"))
+                .1
+                .to_string(),
+        );
+    }
+    assert!(
+        !answers.contains(KEY) && !answers.contains(SECRET),
+        "a key leaked into the dashboard"
+    );
     assert!(inst.cst(&["stop"]).status.success());
 
     // Logs, status, reports and the store: the key and secret are in config.toml only.

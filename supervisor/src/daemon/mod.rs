@@ -8,6 +8,7 @@
 //! - [`logs`]: agents' stdout/stderr into size-rotated files, never blocking an agent.
 //! - [`sampler`]: RSS and CPU per agent, every second.
 //! - [`report`], [`metrics`], [`stats`]: what `cst status`, `/health` and `/metrics` show.
+//! - [`systemd`]: READY, STATUS, WATCHDOG and STOPPING for a `Type=notify` unit.
 
 pub mod bus;
 pub mod control;
@@ -23,6 +24,7 @@ pub mod report;
 pub mod sampler;
 pub mod spawner;
 pub mod stats;
+pub mod systemd;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -119,6 +121,7 @@ pub async fn run(opts: DaemonOptions, lock: InstanceLock) -> Result<(), DaemonEr
         stats.clone(),
         control_conns.clone(),
     ));
+    tasks.spawn(systemd::run(report_rx.clone()));
     let health_state = HealthState {
         report: report_rx,
         stats: stats.clone(),

@@ -68,6 +68,10 @@ fn command(req: &SpawnRequest) -> std::process::Command {
     let mut cmd = std::process::Command::new(&req.argv[0]);
     cmd.args(&req.argv[1..])
         .envs(req.env.iter().map(|(k, v)| (k, v)))
+        // systemd's notify socket and watchdog are the supervisor's, not its agents'.
+        .env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC")
+        .env_remove("WATCHDOG_PID")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
