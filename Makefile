@@ -1,14 +1,15 @@
 # CryptoSmartTrader: the two commands of the README, plus benchmarks.
 #   make run    set up, build (release) and run the offline replay demo in the foreground
 #   make test   set up, then formatting, lints, and every test
-#   make bench  the benchmarks whose figures the README reports
+#   make bench  the benchmarks whose figures the README reports (the chaos soak among them)
+#   make soak   the chaos soak alone: 10 min of replay under 1,000+ SIGKILLs, then its checks
 #
 # CARGO_TARGET_DIR is honoured (CI keeps it warm outside the clone).
 
 SHELL := /bin/bash
 TARGET := $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: setup run test bench
+.PHONY: setup run test bench soak
 
 setup:
 	./deploy/setup.sh
@@ -34,3 +35,7 @@ bench:
 	cargo bench -p cst-whale
 	cargo bench -p cst-ml
 	cargo bench -p cst-backtest
+
+soak: setup
+	cargo build --release --workspace --bins
+	cargo bench -p cst-tests --bench soak

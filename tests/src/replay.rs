@@ -134,3 +134,25 @@ pub fn replay_config(collector: &str) -> String {
         shared("news/cryptonews-2021-10_2022-07.csv").display()
     )
 }
+
+/// The trained replay the readiness, trading and dashboard tests share: BTC, ETH and SOL of
+/// 2021–22 imported up to 2022-06-01 with the 1 h model `cst train` activated on them, and
+/// `cst up` following a replay of June 2022 at 3600x whose candles continue the imported
+/// "binance" series. Returns the running service, its exchange (kept alive with it) and
+/// the model id.
+pub fn trained_replay() -> (crate::Instance, ReplayExchange, String) {
+    const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
+    const JUNE_1: i64 = 1_654_041_600;
+    let (home, model_id) = trained_home(
+        "binance-2021-2022",
+        &PAIRS,
+        JUNE_1,
+        &replay_config("[collector]\nexchange = \"binance\"\n"),
+    );
+    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
+    let collector = exchange
+        .collector_config()
+        .replace("exchange = \"replay\"", "exchange = \"binance\"");
+    let inst = crate::Instance::start_in(home, &replay_config(&collector));
+    (inst, exchange, model_id)
+}

@@ -14,7 +14,7 @@ use std::{
 use cst_protocol::status::ServiceStatus;
 use cst_tests::{
     Instance, get_json,
-    replay::{ReplayExchange, replay_config, trained_home},
+    replay::{ReplayExchange, replay_config, trained_replay},
 };
 
 /// 2022-06-01 00:00 UTC.
@@ -118,17 +118,7 @@ fn the_pages_load_in_chromium_not_ready_without_models_and_ready_after_training(
     drop(exchange);
 
     // The same after `cst train` activated the 1 h model: READY once GO.
-    let (home, _) = trained_home(
-        "binance-2021-2022",
-        &PAIRS,
-        START,
-        &replay_config("[collector]\nexchange = \"binance\"\n"),
-    );
-    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
-    let collector = exchange
-        .collector_config()
-        .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &replay_config(&collector));
+    let (inst, _exchange, _) = trained_replay();
     inst.wait_report("READY and GO", Duration::from_secs(90), |r| {
         r.ready && r.status == ServiceStatus::Go
     });

@@ -9,15 +9,11 @@
 use std::time::{Duration, Instant};
 
 use cst_protocol::{health::ServiceReport, status::ServiceStatus};
-use cst_tests::{
-    Instance,
-    replay::{ReplayExchange, replay_config, trained_home},
-};
+use cst_tests::replay::trained_replay;
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
 const DAY: i64 = 86_400;
-const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 /// Features older than this (service clock) fail readiness: `replay_config`'s
 /// `max_feature_age_h`.
 const MAX_AGE_H: u64 = 6;
@@ -32,22 +28,9 @@ fn check<'a>(r: &'a ServiceReport, name: &str) -> &'a cst_protocol::health::Chec
 
 #[test]
 fn a_trained_replay_turns_ready_and_go_writes_the_daily_report_and_falls_back_without_data() {
-    // The store as it was at the replay's start, and the model trained on it; training
-    // reads the same configuration and needs no exchange address.
-    let (home, model_id) = trained_home(
-        "binance-2021-2022",
-        &PAIRS,
-        START,
-        &replay_config("[collector]\nexchange = \"binance\"\n"),
-    );
-
-    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", SPEED as u32);
+    // The store as it was at the replay's start, the model trained on it, and the replay.
+    let (inst, _exchange, model_id) = trained_replay();
     let started = Instant::now();
-    // The imported candles are stored under "binance": the collector continues them.
-    let collector = exchange
-        .collector_config()
-        .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &replay_config(&collector));
 
     // READY and GO: every check passes and the score crosses 85.
     let go = inst.wait_report("READY and GO", Duration::from_secs(90), |r| {

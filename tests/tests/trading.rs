@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use cst_protocol::status::ServiceStatus;
 use cst_store::Store;
 use cst_tests::{
-    Instance, cst_in,
-    replay::{ReplayExchange, replay_config, shared, trained_home},
+    cst_in,
+    replay::{ReplayExchange, replay_config, shared, trained_replay},
 };
 
 /// 2022-06-01 00:00 UTC.
@@ -36,18 +36,7 @@ fn json(out: std::process::Output) -> serde_json::Value {
 
 #[test]
 fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
-    let (home, _) = trained_home(
-        "binance-2021-2022",
-        &PAIRS,
-        START,
-        &replay_config("[collector]\nexchange = \"binance\"\n"),
-    );
-
-    let exchange = ReplayExchange::start("binance-2021-2022", &PAIRS, "2022-06-01", 3600);
-    let collector = exchange
-        .collector_config()
-        .replace("exchange = \"replay\"", "exchange = \"binance\"");
-    let inst = Instance::start_in(home, &replay_config(&collector));
+    let (inst, _exchange, _) = trained_replay();
     let go = inst.wait_report("GO", Duration::from_secs(90), |r| {
         r.status == ServiceStatus::Go
     });

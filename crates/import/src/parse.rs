@@ -53,6 +53,20 @@ fn row(rec: &ByteRecord, format: Format) -> Result<Candle, String> {
 }
 
 pub fn parse_file(path: &Path, format: Format) -> Result<Parsed, ImportError> {
+    let file = std::fs::File::open(path).map_err(|e| ImportError::Csv {
+        path: path.to_path_buf(),
+        source: e.into(),
+    })?;
+    parse_reader(file, path, format)
+}
+
+/// [`parse_file`] over any reader (the fuzz target feeds bytes from memory); `path` only
+/// names the source in errors.
+pub fn parse_reader(
+    input: impl std::io::Read,
+    path: &Path,
+    format: Format,
+) -> Result<Parsed, ImportError> {
     let csv_err = |source| ImportError::Csv {
         path: path.to_path_buf(),
         source,
@@ -60,8 +74,7 @@ pub fn parse_file(path: &Path, format: Format) -> Result<Parsed, ImportError> {
     let mut reader = ReaderBuilder::new()
         .has_headers(format == Format::Csv)
         .flexible(true)
-        .from_path(path)
-        .map_err(csv_err)?;
+        .from_reader(input);
     if format == Format::Csv {
         let header = reader.headers().map_err(csv_err)?;
         if header.iter().map(str::trim).ne(HEADER) {

@@ -103,20 +103,30 @@ impl KrakenClient {
 
     async fn send(&self, endpoint: Endpoint, url: &Url) -> Result<bytes::Bytes, ExchangeError> {
         tracing::debug!(%endpoint, %url, "exchange request");
-        let transport = |source: reqwest::Error| {
-            if source.is_timeout() {
-                ExchangeError::Timeout {
-                    endpoint,
-                    after: self.timeout,
-                }
-            } else {
-                ExchangeError::Transport { endpoint, source }
-            }
-        };
-        let response = self.http.get(url.clone()).send().await.map_err(transport)?;
-        check_status(endpoint, response.status())?;
-        response.bytes().await.map_err(transport)
+        body_of(endpoint, self.timeout, self.http.get(url.clone())).await
     }
+}
+
+/// Sends `request` and reads the whole body: a timeout, a transport failure or a non-2xx
+/// status as the error it means. Public and private calls share it.
+pub(crate) async fn body_of(
+    endpoint: Endpoint,
+    timeout: Duration,
+    request: reqwest::RequestBuilder,
+) -> Result<bytes::Bytes, ExchangeError> {
+    let transport = |source: reqwest::Error| {
+        if source.is_timeout() {
+            ExchangeError::Timeout {
+                endpoint,
+                after: timeout,
+            }
+        } else {
+            ExchangeError::Transport { endpoint, source }
+        }
+    };
+    let response = request.send().await.map_err(transport)?;
+    check_status(endpoint, response.status())?;
+    response.bytes().await.map_err(transport)
 }
 
 /// One call behind the endpoint's breaker, its retryable failures retried with `retry`'s
@@ -143,9 +153,8 @@ where
     outcome
 }
 
-/// 429, 5xx and any other non-2xx status as the error they mean; public and private calls
-/// read statuses the same way.
-pub(crate) fn check_status(endpoint: Endpoint, status: StatusCode) -> Result<(), ExchangeError> {
+/// 429, 5xx and any other non-2xx status as the error they mean.
+fn check_status(endpoint: Endpoint, status: StatusCode) -> Result<(), ExchangeError> {
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Err(ExchangeError::RateLimited { endpoint });
     }

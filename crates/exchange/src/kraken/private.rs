@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
 
-use super::client::{check_status, guarded};
+use super::client::{body_of, guarded};
 use super::config::RetryPolicy;
 use super::{Credentials, decode};
 use crate::breaker::{BreakerPolicy, Breakers};
@@ -228,27 +228,13 @@ impl PrivateClient {
         // The body and signature are not logged: the body names our orders and the
         // signature is a credential for this one request.
         tracing::debug!(%endpoint, "private request");
-        let transport = |source: reqwest::Error| {
-            if source.is_timeout() {
-                ExchangeError::Timeout {
-                    endpoint,
-                    after: self.timeout,
-                }
-            } else {
-                ExchangeError::Transport { endpoint, source }
-            }
-        };
-        let response = self
+        let request = self
             .http
             .post(format!("{}{path}", self.base_url))
             .header("API-Key", self.credentials.key())
             .header("API-Sign", sign)
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .map_err(transport)?;
-        check_status(endpoint, response.status())?;
-        response.bytes().await.map_err(transport)
+            .body(body);
+        body_of(endpoint, self.timeout, request).await
     }
 }
