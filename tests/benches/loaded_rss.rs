@@ -1,0 +1,163 @@
+//! Memory of the running service with all 136 pairs of `binance-2024` loaded: `cst up`
+//! (release) following a replay of the recording from 2024-08-15 (when all 136 are listed)
+//! at 3600×; the collector
+//! backfills 720 hours of every pair and the technical agent keeps each pair's features.
+//! Once every pair is covered and the features are fresh, the RSS (and PSS) of the
+//! supervisor plus every agent is read from /proc. No model is trained here, so the ml agent
+//! serves none. Bar: RSS total ≤ 150 MB.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use cst_tests::{Instance, replay::ReplayExchange, report::verdict};
+
+/// (RSS, PSS) in bytes.
+fn memory(pid: u32) -> (u64, u64) {
+    let kb = |text: &str, key: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    (kb(&status, "VmRSS:"), kb(&rollup, "Pss:"))
+}
+
+/// Replay speed: the first midnight (the ml agent's scheduled retraining) comes 144 s in.
+const SPEED: u32 = 600;
+
+/// Total RSS and PSS of the supervisor and every agent, and the ml agent's RSS.
+fn total(
+    inst: &Instance,
+    report: &cst_protocol::status::StatusReport,
+    print: bool,
+) -> (u64, u64, u64) {
+    let mut pids = vec![("cst (supervisor)".to_string(), inst.supervisor_pid())];
+    pids.extend(
+        report
+            .agents
+            .iter()
+            .filter_map(|a| Some((a.name.clone(), a.pid?))),
+    );
+    let (mut rss, mut pss, mut ml) = (0, 0, 0);
+    for (name, pid) in &pids {
+        let (r, p) = memory(*pid);
+        if print {
+            println!(
+                "{name:<18} RSS {:>6.1} MB   PSS {:>6.1} MB",
+                r as f64 / 1e6,
+                p as f64 / 1e6
+            );
+        }
+        if name == "ml" {
+            ml = r;
+        }
+        rss += r;
+        pss += p;
+    }
+    (rss, pss, ml)
+}
+
+fn main() {
+    let dir = cst_tests::replay::shared("ohlcv-1h/binance-2024");
+    let mut pairs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".csv").map(str::to_owned)
+        })
+        .collect();
+    pairs.sort();
+    let refs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+    let exchange = ReplayExchange::start("binance-2024", &refs, "2024-08-15", SPEED);
+    let config = format!(
+        "{}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
+         [health]\nevaluate_interval_ms = 1000\n",
+        exchange.collector_config()
+    );
+    let inst = Instance::start(&config);
+    let started = Instant::now();
+    // Every pair covered and the features fresh: the whole universe is loaded.
+    let loaded = inst.wait_report(
+        "all pairs covered, features fresh",
+        Duration::from_secs(900),
+        |r| {
+            let ok = |name: &str| r.checks.iter().any(|c| c.name == name && c.ok);
+            ok("coverage") && ok("features")
+        },
+    );
+    let coverage = loaded
+        .checks
+        .iter()
+        .find(|c| c.name == "coverage")
+        .map(|c| c.reason.clone())
+        .unwrap_or_default();
+    println!(
+        "{} pairs loaded {:.0} s after `cst up`: {coverage}",
+        pairs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    // Steady state: a while of hourly updates after the backfill, before the first midnight.
+    std::thread::sleep(Duration::from_secs(30));
+    let report = inst.wait_ready();
+    let (rss, pss, _) = total(&inst, &report, true);
+    println!(
+        "total              RSS {:>6.1} MB   PSS {:>6.1} MB   (steady, {:.0} s after `cst up`)",
+        rss as f64 / 1e6,
+        pss as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    // The scheduled retraining at the replay's first midnight runs inside the ml agent:
+    // its peak and what stays after it, reported beside the steady figure.
+    let ml_log = inst.path().join("logs/ml/ml.log");
+    let log = || std::fs::read_to_string(&ml_log).unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !log().contains("retraining started") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let (mut peak, mut ml_peak) = (0, 0);
+    let horizons = 4;
+    while Instant::now() < deadline {
+        let (r, _, m) = total(&inst, &inst.wait_ready(), false);
+        peak = peak.max(r);
+        ml_peak = ml_peak.max(m);
+        let done = log()
+            .lines()
+            .filter(|l| {
+                l.contains("horizon_h") && (l.contains("model ") || l.contains("training failed"))
+            })
+            .count();
+        if done >= horizons {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    std::thread::sleep(Duration::from_secs(5));
+    let (after, _, ml_after) = total(&inst, &inst.wait_ready(), false);
+    for line in log()
+        .lines()
+        .filter(|l| l.contains("horizon_h"))
+        .take(horizons)
+    {
+        println!("ml: {}", line.chars().take(200).collect::<String>());
+    }
+    println!(
+        "during the scheduled retraining: peak total RSS {:.1} MB (ml agent {:.1} MB); after it {:.1} MB (ml agent {:.1} MB)",
+        peak as f64 / 1e6,
+        ml_peak as f64 / 1e6,
+        after as f64 / 1e6,
+        ml_after as f64 / 1e6
+    );
+    verdict(
+        "RSS with all 136 pairs of binance-2024 loaded (steady), supervisor + 8 agents",
+        rss as f64 / 1e6,
+        "MB",
+        150.0,
+        true,
+    );
+    drop(exchange);
+}
