@@ -88,4 +88,10 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install the Rust toolchain (https://rustup.rs), then re-run" >&2
     exit 1
 fi
+# Benchmarks only: cargo-fuzz, for the short fuzz run of `make bench` (fuzz/run.sh).
+if [ "${1:-}" = "--bench" ] && ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-fuzz for the fuzz targets"
+    cargo install cargo-fuzz --locked --quiet
+fi
+
 echo "setup: ok (curl, promtool, libclang, chromium, node $(node --version) with web/'s packages, cargo, python3 with TA-Lib, CMake and ONNX Runtime in $prefix)"

@@ -14,7 +14,6 @@
 #                        never the workspace's own target dir: other flags, other artifacts)
 #   CST_FUZZ_WORK        working corpora, logs, temp files (default /tmp/fuzz-work); the
 #                        checked-in seeds in fuzz/corpus/ are only read, never written
-#   CST_FUZZ_SANITIZER   address (default) or none
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +29,6 @@ fi
 
 export CARGO_TARGET_DIR="${CST_FUZZ_TARGET_DIR:-/var/cache/cryptosmarttrader/fuzz-target}"
 work="${CST_FUZZ_WORK:-/tmp/fuzz-work}"
-sanitizer="${CST_FUZZ_SANITIZER:-address}"
 cd "$here"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -39,8 +37,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 mkdir -p "$work/logs"
-echo "building the fuzz targets (sanitizer $sanitizer) in $CARGO_TARGET_DIR"
-if ! RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz build --sanitizer "$sanitizer" \
+echo "building the fuzz targets in $CARGO_TARGET_DIR"
+if ! RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz build \
     >"$work/logs/build.log" 2>&1; then
     tail -30 "$work/logs/build.log" >&2
     exit 2
@@ -61,8 +59,13 @@ for t in "${targets[@]}"; do
     status=0
     # First corpus dir: the working corpus (new inputs go there); then the seeds, read only.
     # -timeout: an input running 10 s counts as a hang, reported like a crash.
+    # The Kraken parsers also start from the captured responses, read in place from
+    # ../shared/data/kraken-api (never copied into the repository).
+    seeds=("corpus/$t")
+    shared="$here/../../shared/data/kraken-api"
+    [[ "$t" == kraken_parsers && -d "$shared" ]] && seeds+=("$shared")
     TMPDIR="$work/tmp" RUSTC_BOOTSTRAP=1 nice -n 19 \
-        cargo fuzz run --sanitizer "$sanitizer" "$t" "$work/$t" "corpus/$t" -- \
+        cargo fuzz run "$t" "$work/$t" "${seeds[@]}" -- \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         "${dict[@]}" >"$log" 2>&1 || status=$?
     rm -rf "$work/tmp"

@@ -27,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     match load(home, None) {
         Ok(config) => {
             for agent in &config.agents {
-                std::hint::black_box((agent.argv(Path::new("/bin")), agent.binary(Path::new("/bin"))));
+                std::hint::black_box((
+                    agent.argv(Path::new("/bin")),
+                    agent.binary(Path::new("/bin")),
+                ));
             }
             std::hint::black_box(format!("{config:?}"));
         }

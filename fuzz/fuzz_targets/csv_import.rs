@@ -27,10 +27,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         let first_line = data.split(|&b| b == b'\n').next().unwrap_or_default();
-        if let Ok(name) = std::str::from_utf8(first_line) {
-            if let Ok(source) = identify(Path::new(name), format) {
-                std::hint::black_box(source.pair.to_string());
-            }
+        if let Ok(name) = std::str::from_utf8(first_line)
+            && let Ok(source) = identify(Path::new(name), format)
+        {
+            std::hint::black_box(source.pair.to_string());
         }
     }
 });

@@ -53,15 +53,30 @@ fn read<T: DeserializeOwned + Serialize>(data: &[u8], chunk: usize) -> Seen {
             match codec.decode(&mut buf) {
                 Ok(Some(msg)) => frames.push(reencode(&msg)),
                 Ok(None) => break,
-                Err(e) => return Seen { frames, end: format!("error: {e}") },
+                Err(e) => {
+                    return Seen {
+                        frames,
+                        end: format!("error: {e}"),
+                    };
+                }
             }
         }
     }
     loop {
         match codec.decode_eof(&mut buf) {
             Ok(Some(msg)) => frames.push(reencode(&msg)),
-            Ok(None) => return Seen { frames, end: "eof".to_owned() },
-            Err(e) => return Seen { frames, end: format!("error: {e}") },
+            Ok(None) => {
+                return Seen {
+                    frames,
+                    end: "eof".to_owned(),
+                };
+            }
+            Err(e) => {
+                return Seen {
+                    frames,
+                    end: format!("error: {e}"),
+                };
+            }
         }
     }
 }
@@ -71,6 +86,10 @@ fn read<T: DeserializeOwned + Serialize>(data: &[u8], chunk: usize) -> Seen {
 fn reencode<T: DeserializeOwned + Serialize>(msg: &T) -> Vec<u8> {
     let frame = encode_frame(msg).expect("a decoded message encodes");
     let again: T = decode_payload(&frame[4..]).expect("an encoded message decodes");
-    assert_eq!(encode_frame(&again).expect("re-encodes"), frame, "round trip changed it");
+    assert_eq!(
+        encode_frame(&again).expect("re-encodes"),
+        frame,
+        "round trip changed it"
+    );
     frame
 }

@@ -22,8 +22,14 @@ fuzz_target!(|body: &[u8]| {
     shown(decode::depth(body, PAIR));
     shown(decode::trades(body, PAIR));
     if let Some(page) = shown(decode::ohlc(body, PAIR)) {
-        assert!(page.closed.iter().all(|c| c.time <= page.last), "closed after last");
-        assert!(page.unfinished.is_none_or(|c| c.time > page.last), "unfinished before last");
+        assert!(
+            page.closed.iter().all(|c| c.time <= page.last),
+            "closed after last"
+        );
+        assert!(
+            page.unfinished.is_none_or(|c| c.time > page.last),
+            "unfinished before last"
+        );
     }
     shown(decode::add_order(body));
     for endpoint in [

@@ -150,3 +150,31 @@ fn broken_rows_are_rejected_by_kind_and_the_rest_imported() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn open_times_too_far_apart_to_subtract_count_as_one_gap_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("csv");
+    std::fs::create_dir(&data).unwrap();
+    // The first row of BTC-USDT.csv (binance-2024) at two hours near the ends of i64: both
+    // pass the candle checks, and their distance does not fit in an i64.
+    let row = "42283.58,42554.57,42261.02,42475.23,1271.68108";
+    let (early, late) = (i64::MIN / 3600 * 3600 + 3600, i64::MAX / 3600 * 3600);
+    std::fs::write(
+        data.join("BTC-USDT.csv"),
+        format!("ts,open,high,low,close,volume\n{early},{row}\n{late},{row}\n"),
+    )
+    .unwrap();
+    let mut s = store(dir.path());
+    let files = cst_import::files::csv_files(&data).unwrap();
+    let summary = import(&mut s, &files, Format::Csv, "binance").unwrap();
+    let gaps: Vec<usize> = summary
+        .files
+        .iter()
+        .filter_map(|f| match f {
+            cst_import::run::FileOutcome::Imported { gaps, .. } => Some(*gaps),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(gaps, [1], "{summary:?}");
+}
