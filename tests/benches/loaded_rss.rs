@@ -10,22 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use cst_tests::{Instance, replay::ReplayExchange, report::verdict};
-
-/// (RSS, PSS) in bytes.
-fn memory(pid: u32) -> (u64, u64) {
-    let kb = |text: &str, key: &str| -> u64 {
-        text.lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-            * 1024
-    };
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    (kb(&status, "VmRSS:"), kb(&rollup, "Pss:"))
-}
+use cst_tests::{Instance, memory, replay::ReplayExchange, report::verdict};
 
 /// Replay speed: the first midnight (the ml agent's scheduled retraining) comes 144 s in.
 const SPEED: u32 = 600;

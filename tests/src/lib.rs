@@ -332,3 +332,19 @@ fn http_json(
     let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {body}"));
     (status, json)
 }
+
+/// (RSS, PSS) of `pid` in bytes, from /proc: RSS counts shared pages once per process,
+/// PSS shares them out.
+pub fn memory(pid: u32) -> (u64, u64) {
+    let kb = |text: &str, key: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+            * 1024
+    };
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    (kb(&status, "VmRSS:"), kb(&rollup, "Pss:"))
+}

@@ -175,11 +175,7 @@ async fn a_lost_answer_to_add_order_is_not_resent() {
         .unwrap_err();
     assert!(matches!(e, ExchangeError::Timeout { .. }), "{e}");
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let adds = stub
-        .calls()
-        .iter()
-        .filter(|c| c.method == "AddOrder")
-        .count();
+    let adds = stub.count("AddOrder");
     assert_eq!(adds, 1, "AddOrder must never be retried by the client");
     // The order exists: the caller finds it by its client id before deciding anything.
     let found = client

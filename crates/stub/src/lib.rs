@@ -207,6 +207,15 @@ impl Stub {
         self.books().calls.clone()
     }
 
+    /// How many accepted calls of `method` (`AddOrder`, ...) there were.
+    pub fn count(&self, method: &str) -> usize {
+        self.books()
+            .calls
+            .iter()
+            .filter(|c| c.method == method)
+            .count()
+    }
+
     /// Calls refused for a bad key, signature or nonce, with the error sent.
     pub fn rejected(&self) -> Vec<String> {
         self.books().rejected.clone()

@@ -251,12 +251,7 @@ fn an_hour_stepped_again_after_a_crash_finds_its_orders_instead_of_resending_the
     // Killed before the hour was committed: stepped again from the account as it was.
     let mut again = before.clone();
     let s2 = run(&mut again);
-    let adds = live
-        .stub
-        .calls()
-        .iter()
-        .filter(|c| c.method == "AddOrder")
-        .count();
+    let adds = live.stub.count("AddOrder");
     assert_eq!(adds, 1, "the entry was sent once");
     assert_eq!(s1[0].orders, s2[0].orders);
     assert_eq!(first, again);
@@ -306,12 +301,7 @@ fn a_lost_answer_is_found_by_its_client_id_and_an_exchange_refusal_is_retried_ne
     );
     assert_eq!(s[0].closed.len(), 1, "{:?}", s[0].orders);
     assert_eq!(s[0].closed[0].exit_reason, "horizon");
-    let adds = live
-        .stub
-        .calls()
-        .iter()
-        .filter(|c| c.method == "AddOrder")
-        .count();
+    let adds = live.stub.count("AddOrder");
     assert_eq!(adds, 2, "one entry, one sell: neither doubled");
     assert!((acct.cash - live.stub.balance("USDT")).abs() < 1e-6);
 }
