@@ -1,8 +1,8 @@
 # CryptoSmartTrader: the two commands of the README, plus benchmarks.
 #   make run    set up, build (release) and run the offline replay demo in the foreground
 #   make test   set up, then formatting, lints, and every test
-#   make bench  the benchmarks whose figures the README reports (the chaos soak among them),
-#               and 30 s of every fuzz target
+#   make bench  every benchmark whose figures the README reports (the chaos soak among them)
+#               and 30 s of every fuzz target; writes bench/report.json and bench/report.md
 #   make soak   the chaos soak alone: 10 min of replay under 1,000+ SIGKILLs, then its checks
 #
 # CARGO_TARGET_DIR is honoured (CI keeps it warm outside the clone).
@@ -31,13 +31,7 @@ test: setup
 bench:
 	./deploy/setup.sh --bench
 	cargo build --release --workspace --bins
-	cargo bench -p cst-tests
-	cargo bench -p cst-indicators
-	cargo bench -p cst-whale
-	cargo bench -p cst-ml
-	cargo bench -p cst-backtest
-	@# A short run of every fuzz target (the 10-minute runs: fuzz/run.sh 600).
-	./fuzz/run.sh 30
+	./deploy/bench.sh
 
 soak: setup
 	cargo build --release --workspace --bins

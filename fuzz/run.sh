@@ -14,6 +14,7 @@
 #                        never the workspace's own target dir: other flags, other artifacts)
 #   CST_FUZZ_WORK        working corpora, logs, temp files (default /tmp/fuzz-work); the
 #                        checked-in seeds in fuzz/corpus/ are only read, never written
+#   CST_BENCH_OUT        when set (by deploy/bench.sh), one figure per target is appended
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -85,6 +86,13 @@ for t in "${targets[@]}"; do
         grep -m1 -E "panicked at|ERROR: (libFuzzer|AddressSanitizer)" "$log" || true
     fi
     echo "   runs ${runs:-?}, ${rate:-?} exec/s, cov ${cov:-?} (ft ${ft:-?}), corpus ${corp:-?}: $verdict"
+    # Under `make bench`: one figure per target for the report (see crates/bench).
+    if [[ -n "${CST_BENCH_OUT:-}" ]]; then
+        printf '{"step":"%s","name":"fuzz %s: crashes or hangs in %s s","value":%d,"unit":"crashes","bars":[{"on":"value","cmp":"equal","limit":0}],"note":"%s"}\n' \
+            "${CST_BENCH_STEP:-fuzz}" "$t" "$seconds" "$((status != 0))" \
+            "runs ${runs:-?}, ${rate:-?} exec/s, coverage ${cov:-?}, corpus ${corp:-?}; ${verdict//\"/\'}" \
+            >>"$CST_BENCH_OUT"
+    fi
     rows+=("$(printf '%-15s %6ss %12s %8s %7s %13s  %s' "$t" "$seconds" "${runs:-?}" \
         "${rate:-?}" "${cov:-?}" "${corp:-?}" "$verdict")")
 done

@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use cst_tests::{Instance, memory, report::verdict};
+use cst_bench::Figure;
+use cst_tests::{Instance, memory};
 
 fn main() {
     let inst = Instance::start("");
@@ -39,11 +40,12 @@ fn main() {
         rss as f64 / 1e6,
         pss as f64 / 1e6
     );
-    verdict(
-        "idle RSS, supervisor + 8 agents",
+    Figure::new(
+        "idle RSS, supervisor + 8 agents (10 s after Ready)",
         rss as f64 / 1e6,
         "MB",
-        60.0,
-        true,
-    );
+    )
+    .at_most(60.0)
+    .note(format!("PSS {:.1} MB", pss as f64 / 1e6))
+    .record();
 }

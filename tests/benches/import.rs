@@ -11,8 +11,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use cst_bench::Figure;
 use cst_store::Store;
-use cst_tests::{bin_dir, report::verdict};
+use cst_tests::bin_dir;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
@@ -56,13 +57,13 @@ fn main() {
         rates.push(total as f64 / secs);
         last_home = Some(home);
     }
-    verdict(
-        "cst import csv binance-2024 (median of 3)",
+    Figure::new(
+        "cst import csv binance-2024 (136 pairs, median of 3 runs)",
         median(rates) / 1000.0,
         "k candles/s",
-        500.0,
-        false,
-    );
+    )
+    .at_least(500.0)
+    .record();
 
     let home = last_home.unwrap();
     let store = Store::open(&home.path().join("data/cst.db")).unwrap();
@@ -83,13 +84,17 @@ fn main() {
         .map(|s| s * 1000.0)
         .collect();
     println!("latest 720 candles of {} pairs: {rows} rows", keys.len());
-    verdict(
-        "read latest 720 × all pairs (median of 20)",
+    Figure::new(
+        format!(
+            "read the newest 720 candles of all {} pairs (median of 20)",
+            keys.len()
+        ),
         median(ms.clone()),
         "ms",
-        50.0,
-        true,
-    );
+    )
+    .at_most(50.0)
+    .note(format!("{rows} rows"))
+    .record();
     println!(
         "slowest round: {:.2} ms",
         ms.iter().cloned().fold(0.0, f64::max)

@@ -1,7 +1,7 @@
 //! Memory of the running service with all 136 pairs of `binance-2024` loaded: `cst up`
-//! (release) following a replay of the recording from 2024-08-15 (when all 136 are listed)
-//! at 3600×; the collector
-//! backfills 720 hours of every pair and the technical agent keeps each pair's features.
+//! (release) following a replay of the recording from 2024-09-01 (the last of the 136 pairs,
+//! SLF, lists on 2024-08-30) at 600×; the collector backfills up to 720 hours of every pair
+//! and the technical agent keeps each pair's features.
 //! Once every pair is covered and the features are fresh, the RSS (and PSS) of the
 //! supervisor plus every agent is read from /proc. No model is trained here, so the ml agent
 //! serves none. Bar: RSS total ≤ 150 MB.
@@ -10,7 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use cst_tests::{Instance, memory, replay::ReplayExchange, report::verdict};
+use cst_bench::Figure;
+use cst_tests::{Instance, memory, replay::ReplayExchange};
 
 /// Replay speed: the first midnight (the ml agent's scheduled retraining) comes 144 s in.
 const SPEED: u32 = 600;
@@ -58,7 +59,7 @@ fn main() {
         .collect();
     pairs.sort();
     let refs: Vec<&str> = pairs.iter().map(String::as_str).collect();
-    let exchange = ReplayExchange::start("binance-2024", &refs, "2024-08-15", SPEED);
+    let exchange = ReplayExchange::start("binance-2024", &refs, "2024-09-01", SPEED);
     let config = format!(
         "{}\n[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
          [health]\nevaluate_interval_ms = 1000\n",
@@ -81,6 +82,18 @@ fn main() {
         .find(|c| c.name == "coverage")
         .map(|c| c.reason.clone())
         .unwrap_or_default();
+    // The audit itself: how many pairs the exchange lists and how many are covered.
+    let out = inst.cst(&["coverage", "--json"]);
+    let audit: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let covered = audit["covered"].as_u64().unwrap_or(0);
+    Figure::new(
+        "pairs with fresh, complete data while measured",
+        covered as f64,
+        "pairs",
+    )
+    .equal(pairs.len() as f64)
+    .note(format!("{} listed by the replay", audit["live"]))
+    .record();
     println!(
         "{} pairs loaded {:.0} s after `cst up`: {coverage}",
         pairs.len(),
@@ -137,12 +150,29 @@ fn main() {
         after as f64 / 1e6,
         ml_after as f64 / 1e6
     );
-    verdict(
-        "RSS with all 136 pairs of binance-2024 loaded (steady), supervisor + 8 agents",
+    Figure::new(
+        format!(
+            "total RSS with all {} pairs of binance-2024 loaded (steady), supervisor + 8 agents",
+            pairs.len()
+        ),
         rss as f64 / 1e6,
         "MB",
-        150.0,
-        true,
-    );
+    )
+    .at_most(150.0)
+    .note(format!("PSS {:.1} MB; {coverage}", pss as f64 / 1e6))
+    .record();
+    Figure::new(
+        "peak total RSS during the ml agent's scheduled retraining",
+        peak as f64 / 1e6,
+        "MB",
+    )
+    .note(format!(
+        "ml agent {:.1} MB at its peak; the retraining runs inside the agent",
+        ml_peak as f64 / 1e6
+    ))
+    .record();
+    Figure::new("total RSS after the retraining", after as f64 / 1e6, "MB")
+        .note(format!("ml agent {:.1} MB", ml_after as f64 / 1e6))
+        .record();
     drop(exchange);
 }

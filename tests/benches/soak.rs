@@ -22,6 +22,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use cst_bench::Figure;
 use cst_protocol::status::AgentState;
 use cst_store::{CandleKey, Store};
 use cst_tests::{Instance, agents_up, replay::ReplayExchange};
@@ -181,6 +182,21 @@ fn main() {
         }
     }
     let kill_phase = started.elapsed();
+    Figure::new(
+        "chaos soak: SIGKILLs of random agents",
+        total as f64,
+        "kills",
+    )
+    .at_least(kills_wanted as f64)
+    .note(format!("{kills:?}"))
+    .record();
+    Figure::new(
+        "chaos soak: duration of the kill phase",
+        kill_phase.as_secs_f64(),
+        "s",
+    )
+    .at_least(seconds as f64)
+    .record();
     println!(
         "soak: {total} SIGKILLs in {:.0} s ({:.2}/s): {kills:?}",
         kill_phase.as_secs_f64(),
@@ -199,6 +215,13 @@ fn main() {
         report.agents.len(),
         back.elapsed().as_secs_f64()
     );
+    Figure::new(
+        "chaos soak: every agent Ready again after the last kill",
+        back.elapsed().as_secs_f64(),
+        "s",
+    )
+    .at_most(120.0)
+    .record();
     std::thread::sleep(Duration::from_secs(3));
     let restarts: u64 = report.agents.iter().map(|a| a.restarts).sum();
 
@@ -213,6 +236,13 @@ fn main() {
                 || (agent_pids.contains(pid) && *ppid != sup)
         })
         .collect();
+    Figure::new(
+        "chaos soak: orphan or zombie processes",
+        strays.len() as f64,
+        "processes",
+    )
+    .equal(0.0)
+    .record();
     assert!(
         strays.is_empty(),
         "orphans or zombies (pid, ppid, state): {strays:?}"
@@ -221,6 +251,18 @@ fn main() {
 
     // No leaked descriptors.
     let fds_after = fd_count(sup);
+    Figure::new(
+        "chaos soak: supervisor's file descriptors after",
+        fds_after as f64,
+        "fds",
+    )
+    .vs("before the soak", fds_before as f64, "fds")
+    .ratio(
+        fds_after as f64 - fds_before as f64,
+        "after − before (the +2 allowed: a client connection in flight)",
+    )
+    .ratio_at_most(2.0)
+    .record();
     assert!(
         fds_after <= fds_before + 2,
         "the supervisor holds {fds_after} fds, {fds_before} before the soak"
@@ -230,8 +272,17 @@ fn main() {
     assert!(inst.cst(&["stop"]).status.success());
     let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
     let integrity = store.integrity_check().unwrap();
+    Figure::new(
+        "chaos soak: PRAGMA integrity_check not ok",
+        f64::from(u8::from(integrity != "ok")),
+        "",
+    )
+    .equal(0.0)
+    .note(format!("integrity_check: {integrity}"))
+    .record();
     assert_eq!(integrity, "ok");
     let mut compared = 0usize;
+    let mut differ = Vec::new();
     for p in PAIRS {
         let pair = p.replace('-', "/");
         let key = CandleKey::new("replay", &pair, cst_market::Timeframe::H1);
@@ -256,19 +307,30 @@ fn main() {
             .filter(|(t, _)| (first..=last).contains(t))
             .collect();
         let got: Vec<(i64, f64)> = stored.iter().map(|c| (c.open_time, c.close)).collect();
-        assert_eq!(
-            got.len(),
-            recorded.len(),
-            "{pair}: {} stored, {} recorded over {first}..={last}",
-            got.len(),
-            recorded.len()
-        );
-        assert_eq!(
-            got, recorded,
-            "{pair}: stored candles differ from the recording"
-        );
+        if got != recorded {
+            differ.push(format!(
+                "{pair}: {} stored, {} recorded over {first}..={last}, {} of them differing",
+                got.len(),
+                recorded.len(),
+                recorded.iter().filter(|r| !got.contains(r)).count()
+            ));
+        }
         compared += got.len();
     }
+    Figure::new(
+        "chaos soak: pairs whose stored candles differ from the recording",
+        differ.len() as f64,
+        "pairs",
+    )
+    .equal(0.0)
+    .vs("candles compared", compared as f64, "candles")
+    .note(if differ.is_empty() {
+        format!("{compared} candles of {} pairs equal", PAIRS.len())
+    } else {
+        differ.join("; ")
+    })
+    .record();
+    assert!(differ.is_empty(), "{differ:?}");
 
     // Breakers, from the supervisor's log: when one opened, and every start.
     let log = inst.output();
@@ -292,6 +354,7 @@ fn main() {
         }
     }
     let mut probes_failed = 0;
+    let mut wrong = Vec::new();
     for (i, (agent, t)) in opened.iter().enumerate() {
         // Reopened by a failed probe: an earlier opening of this agent, no Ready since.
         let reopened = opened[..i]
@@ -310,20 +373,22 @@ fn main() {
         if reopened {
             probes_failed += 1;
         } else {
-            assert!(
-                recent >= MAX_CRASHES,
-                "{agent}'s breaker opened after {recent} exits in {WINDOW_S} s (needs {MAX_CRASHES})"
-            );
+            if recent < MAX_CRASHES {
+                wrong.push(format!(
+                    "{agent}'s breaker opened after {recent} exits in {WINDOW_S} s (needs {MAX_CRASHES})"
+                ));
+            }
         }
         let restart = spawned
             .get(agent)
             .and_then(|s| s.iter().find(|&&s| s > *t).copied());
-        if let Some(r) = restart {
-            assert!(
-                r - t >= COOLDOWN_S - 0.05,
+        if let Some(r) = restart
+            && r - t < COOLDOWN_S - 0.05
+        {
+            wrong.push(format!(
                 "{agent} started {:.2} s after its breaker opened (cooldown {COOLDOWN_S} s)",
                 r - t
-            );
+            ));
         }
     }
     let never_opened: Vec<_> = exits
@@ -335,10 +400,29 @@ fn main() {
         })
         .map(|(a, _)| a.clone())
         .collect();
-    assert!(
-        never_opened.is_empty(),
-        "no breaker opened for {never_opened:?} despite {MAX_CRASHES} exits well within {WINDOW_S} s"
-    );
+    if !never_opened.is_empty() {
+        wrong.push(format!(
+            "no breaker opened for {never_opened:?} despite {MAX_CRASHES} exits well within {WINDOW_S} s"
+        ));
+    }
+    Figure::new("chaos soak: breaker openings", opened.len() as f64, "openings")
+        .note(format!(
+            "{probes_failed} by a failed probe, the others after >= {MAX_CRASHES} exits in {WINDOW_S} s; {restarts} restarts"
+        ))
+        .record();
+    Figure::new(
+        "chaos soak: breaker behaviour not as specified",
+        wrong.len() as f64,
+        "cases",
+    )
+    .equal(0.0)
+    .note(if wrong.is_empty() {
+        format!("every opening had its reason and a cooldown of >= {COOLDOWN_S} s")
+    } else {
+        wrong.join("; ")
+    })
+    .record();
+    assert!(wrong.is_empty(), "{wrong:?}");
     println!(
         "soak: PASS: {total} SIGKILLs over {:.0} s; {restarts} restarts; {} breaker openings ({probes_failed} by a failed probe, the others after >= {MAX_CRASHES} exits in {WINDOW_S} s), each followed by a start >= {COOLDOWN_S} s later; \
          {children} agents, 0 orphans, 0 zombies; supervisor fds {fds_before} -> {fds_after}; integrity_check ok; {compared} candles of {} pairs equal to the recording",

@@ -4,7 +4,7 @@
 //! - [`Instance`]: one running supervisor; killed (with its agents) when dropped.
 //! - [`bin_dir`]: where cargo put the binaries.
 //! - [`replay`]: `cst replay-exchange` on recorded candles.
-//! - [`report`]: latency percentiles and verdicts for the benchmarks.
+//! - [`report`]: latency percentiles for the benchmarks.
 
 #![allow(clippy::print_stdout)]
 

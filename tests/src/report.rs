@@ -1,4 +1,4 @@
-//! Benchmark output: latency percentiles and a one-line verdict against the bar.
+//! Latency percentiles for the benchmarks (their figures are recorded with `cst_bench`).
 
 use hdrhistogram::Histogram;
 
@@ -38,19 +38,4 @@ impl Latencies {
             self.max_us()
         )
     }
-}
-
-/// Prints `name: value` with the bar and whether it is met.
-#[allow(clippy::print_stdout)]
-pub fn verdict(name: &str, value: f64, unit: &str, bar: f64, lower_is_better: bool) {
-    let ok = if lower_is_better {
-        value <= bar
-    } else {
-        value >= bar
-    };
-    let cmp = if lower_is_better { "≤" } else { "≥" };
-    println!(
-        "{name}: {value:.2} {unit} (bar {cmp} {bar} {unit}) {}",
-        if ok { "MET" } else { "NOT MET" }
-    );
 }

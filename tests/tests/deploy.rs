@@ -129,3 +129,38 @@ fn every_metric_the_alerts_and_the_grafana_dashboard_use_is_exported() {
         "not exported by the service: {missing:?}"
     );
 }
+
+/// Every shell script of the project passes shellcheck.
+#[test]
+fn scripts_pass_shellcheck() {
+    let mut scripts: Vec<PathBuf> = fs::read_dir(root().join("deploy"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
+    scripts.push(root().join("fuzz/run.sh"));
+    assert!(scripts.len() >= 5, "{scripts:?}");
+    run(Command::new("shellcheck").args(&scripts));
+}
+
+/// `make bench` with a step filter that matches nothing says which steps exist, and runs
+/// nothing.
+#[test]
+fn bench_runner_names_its_steps() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(root().join("deploy/bench.sh"))
+        .arg("no-such-step")
+        .env("BENCH_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no step matches: no-such-step")
+            && err.contains("cst-tests/soak")
+            && err.contains("cst-ml/serving")
+            && err.contains("fuzz"),
+        "{err}"
+    );
+}

@@ -11,6 +11,7 @@ object: the counts, the mismatches, the PnL difference and vectorbt's run time.
 Usage: vectorbt_reference.py REPORT.json CANDLE_DIR
 """
 
+from collections import Counter
 import json
 import os
 import sys
@@ -36,7 +37,8 @@ def main():
         "pairs": len(pairs),
     }
     if not entries:
-        out.update(reference_trades=0, identical=True, mismatches=[], pnl_report=0.0,
+        out.update(reference_trades=0, identical=True, mismatches=[], mismatch_count=0,
+                   pnl_report=0.0,
                    pnl_reference=0.0, reference_s=0.0,
                    note="no signals: the report has no entries, so both trade lists are empty")
         print(json.dumps(out))
@@ -103,7 +105,10 @@ def main():
     ours = sorted((t["pair"], t["entry_t"], t["exit_t"]) for t in trades)
     ref = sorted(ref)
     mismatches = [list(x) for x in set(ours) ^ set(ref)]
+    # Trades on one side only, duplicates counted.
+    only = (Counter(ours) - Counter(ref)) + (Counter(ref) - Counter(ours))
     out.update(reference_trades=len(ref), identical=ours == ref, mismatches=mismatches[:20],
+               mismatch_count=sum(only.values()),
                pnl_report=sum(t["pnl"] for t in trades),
                pnl_reference=float(rec.loc[rec["Status"] == "Closed", "PnL"].sum()),
                reference_s=elapsed, reference_cold_s=cold)

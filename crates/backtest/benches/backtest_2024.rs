@@ -11,6 +11,7 @@ mod common;
 use std::time::Instant;
 
 use cst_backtest::{Models, Spec, backtest};
+use cst_bench::Figure;
 use cst_config::Home;
 use cst_store::{BlobStore, Store};
 
@@ -43,45 +44,71 @@ fn main() {
     let (report, t) = backtest(&store, &blobs, &config, &spec).unwrap();
     let wall = wall.elapsed().as_secs_f64();
     print!("{}", report.render());
-    println!(
-        "backtest of {} pairs, {} h, {} rows, {} predictions: {:.1} s excluding training \
-         (features {:.1} s, inference {:.1} s, simulation {:.2} s; bar 60 s); \
-         walk-forward training {:.1} s ({} fits); wall {:.1} s",
-        report.pairs.len(),
-        report.hours,
-        report.rows,
-        report.predictions,
+    Figure::new(
+        format!(
+            "cst backtest of {} pairs of binance-2024, {} h, inference at every hourly bar, excluding training",
+            report.pairs.len(),
+            report.hours
+        ),
         t.backtest_s,
-        t.features_s,
-        t.inference_s,
-        t.simulation_s,
+        "s",
+    )
+    .at_most(60.0)
+    .note(format!(
+        "{} rows, {} predictions; features {:.1} s, inference {:.1} s, simulation {:.2} s; wall {:.1} s",
+        report.rows, report.predictions, t.features_s, t.inference_s, t.simulation_s, wall
+    ))
+    .record();
+    Figure::new(
+        "cst backtest: walk-forward training every 30 days, reported apart",
         t.training_s,
-        report.models.len(),
-        wall
-    );
+        "s",
+    )
+    .note(format!("{} fits", report.models.len()))
+    .record();
     let path = common::write_report("backtest-2024.json", report.to_json().as_bytes());
     println!("report: {}", path.display());
     let r = common::vectorbt(&path, &data);
-    let reference_s = r["reference_s"].as_f64().unwrap();
-    println!(
-        "vectorbt on the same signals: {} trades vs ours {} (identical: {}), PnL {:.2} vs ours {:.2}; \
-         vectorbt simulation {:.3} s vs our simulation {:.3} s{}",
-        r["reference_trades"],
-        r["report_trades"],
-        r["identical"],
-        r["pnl_reference"].as_f64().unwrap_or(0.0),
+    let reference_s = r["reference_s"].as_f64().unwrap_or(0.0);
+    let trades = r["report_trades"].as_u64().unwrap_or(0) as f64;
+    let mut note = format!(
+        "PnL {:.2} vs vectorbt {:.2}",
         r["pnl_report"].as_f64().unwrap_or(0.0),
-        reference_s,
-        t.simulation_s,
-        if reference_s > 0.0 {
-            format!(" (ratio {:.2})", reference_s / t.simulation_s)
-        } else {
-            String::new()
-        }
+        r["pnl_reference"].as_f64().unwrap_or(0.0)
     );
-    if let Some(note) = r["note"].as_str() {
-        println!("  {note}");
+    if let Some(n) = r["note"].as_str() {
+        note += &format!("; {n}");
     }
+    Figure::new(
+        "cst backtest: trades differing from vectorbt on the same signals",
+        r["mismatch_count"].as_u64().unwrap_or(u64::MAX) as f64,
+        "trades",
+    )
+    .equal(0.0)
+    .vs(
+        format!("vectorbt 0.28 trades (ours {trades:.0})"),
+        r["reference_trades"].as_f64().unwrap_or(f64::NAN),
+        "trades",
+    )
+    .note(note)
+    .record();
+    let sim = Figure::new(
+        "cst backtest: simulation of the signals (gate, limits, sizing, fills, exits)",
+        t.simulation_s,
+        "s",
+    );
+    let name = "vectorbt on the same signals";
+    if reference_s > 0.0 {
+        sim.vs(name, reference_s, "s")
+            .ratio(reference_s / t.simulation_s, "vectorbt / ours")
+    } else {
+        sim.vs_missing(
+            name,
+            "s",
+            "no signal passed the gate, so vectorbt had nothing to run",
+        )
+    }
+    .record();
     assert_eq!(r["identical"], true, "{r:#}");
     assert!(t.backtest_s <= 60.0, "over the 60 s bar");
 }

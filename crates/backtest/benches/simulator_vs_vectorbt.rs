@@ -17,6 +17,7 @@ mod common;
 
 use std::time::Instant;
 
+use cst_bench::Figure;
 use cst_config::Home;
 use cst_trade::{Account, Engine, Fees, HOUR, Market, engine::quote_spec, gate::Candidate};
 
@@ -91,26 +92,44 @@ fn main() {
         &serde_json::to_vec(&report).unwrap(),
     );
     let r = common::vectorbt(&path, &data);
-    let reference_s = r["reference_s"].as_f64().unwrap();
+    let reference_s = r["reference_s"].as_f64().unwrap_or(f64::NAN);
     let kinds = |reason: &str| trades.iter().filter(|t| t.exit_reason == reason).count();
-    println!(
-        "simulator vs vectorbt, 33 pairs, {} h: {} closed trades ({} take-profit, {} stop-loss, \
-         {} horizon) vs vectorbt {}; identical: {}; mismatches {}",
-        (TO - FROM) / HOUR + 1,
-        trades.len(),
+    Figure::new(
+        format!(
+            "simulator vs vectorbt: trades differing, 33 pairs, {} h, hand-written entries",
+            (TO - FROM) / HOUR + 1
+        ),
+        r["mismatch_count"].as_u64().unwrap_or(u64::MAX) as f64,
+        "trades",
+    )
+    .equal(0.0)
+    .vs(
+        format!("vectorbt trades (ours {})", trades.len()),
+        r["reference_trades"].as_f64().unwrap_or(f64::NAN),
+        "trades",
+    )
+    .note(format!(
+        "ours: {} take-profit, {} stop-loss, {} horizon",
         kinds("take_profit"),
         kinds("stop_loss"),
-        kinds("horizon"),
-        r["reference_trades"],
-        r["identical"],
-        r["mismatches"]
-    );
-    println!(
-        "  time: ours {ours_s:.3} s for every hour (quotes, limits, sizing, fills, exits) vs \
-         vectorbt {reference_s:.3} s for the replayed signals, compiled (ratio {:.2}; its \
-         first call, with numba's compilation, {:.3} s)",
-        reference_s / ours_s,
+        kinds("horizon")
+    ))
+    .record();
+    Figure::new(
+        "simulator vs vectorbt: time for every hour (quotes, limits, sizing, fills, exits)",
+        ours_s,
+        "s",
+    )
+    .vs(
+        "vectorbt replaying the finished signals, compiled",
+        reference_s,
+        "s",
+    )
+    .ratio(reference_s / ours_s, "vectorbt / ours")
+    .note(format!(
+        "vectorbt's first call, with numba's compilation: {:.3} s",
         r["reference_cold_s"].as_f64().unwrap_or(0.0)
-    );
+    ))
+    .record();
     assert_eq!(r["identical"], true, "{r:#}");
 }

@@ -16,6 +16,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use cst_bench::Figure;
 use cst_indicators::{TechnicalEngine, rebuild_all};
 use cst_market::Candle;
 
@@ -78,19 +79,25 @@ fn main() {
     }
     let ours = median(times);
     let ours_ms = ours.as_secs_f64() * 1e3;
-    let talib = match talib_seconds() {
-        Ok(s) => format!(
-            "TA-Lib {:.1} ms, ratio {:.2}",
-            s * 1e3,
-            s / ours.as_secs_f64()
+    let rebuild = Figure::new(
+        format!(
+            "technical features, full rebuild of binance-2024 ({} pairs, {candles} candles, \
+             {rows} rows, {threads} threads), median of {FULL_RUNS}",
+            series.len()
         ),
-        Err(why) => format!("TA-Lib timing unavailable: {why}"),
-    };
-    println!(
-        "technical full rebuild: {candles} candles, {} pairs, {rows} rows, {threads} threads, \
-         median {ours_ms:.1} ms ({talib}); target <= 300 ms",
-        series.len()
-    );
+        ours_ms,
+        "ms",
+    )
+    .at_most(300.0)
+    .ratio_at_least(1.0);
+    let talib_name = "TA-Lib (talib_reference.py --time), the same files";
+    match talib_seconds() {
+        Ok(s) => rebuild
+            .vs(talib_name, s * 1e3, "ms")
+            .ratio(s / ours.as_secs_f64(), "TA-Lib / ours"),
+        Err(why) => rebuild.vs_missing(talib_name, "ms", why),
+    }
+    .record();
 
     // Incremental: every engine has seen all but its pair's last candle; time one step per
     // pair. Engines are cloned back to the warm state outside the timed section.
@@ -119,12 +126,19 @@ fn main() {
         times.push(start.elapsed());
     }
     let step = median(times);
-    println!(
-        "technical incremental: {} pairs, median {:.1} µs per new candle for every pair \
-         ({:.0} ns per pair, {} rows per step); target <= 5 ms",
-        last.len(),
+    Figure::new(
+        format!(
+            "technical features, one new candle for every pair ({} warmed engines), median of {STEP_RUNS}",
+            last.len()
+        ),
         step.as_secs_f64() * 1e6,
+        "µs",
+    )
+    .at_most(5000.0)
+    .note(format!(
+        "{:.0} ns per pair, {} rows per step",
         step.as_secs_f64() * 1e9 / last.len() as f64,
         produced / STEP_RUNS
-    );
+    ))
+    .record();
 }

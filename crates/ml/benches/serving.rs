@@ -22,6 +22,7 @@ use std::{process::Command, time::Instant};
 
 mod common;
 
+use cst_bench::Figure;
 use cst_features::HOUR;
 use cst_market::Timeframe;
 use cst_ml::{
@@ -120,13 +121,17 @@ fn main() {
         single.push(started.elapsed().as_secs_f64() * 1e3);
     }
     single.sort_by(f64::total_cmp);
-    println!("one thread: median {:.2} ms", single[RUNS / 2]);
-    println!(
-        "inference: {ROWS} pairs x 4 horizons (16 ONNX models + calibration, 2 threads), median of {RUNS}: \
-         {median:.2} ms (p90 {:.2} ms); target <= 20 ms: {}",
-        times[RUNS * 9 / 10],
-        if median <= 20.0 { "PASS" } else { "FAIL" }
-    );
+    Figure::new(
+        format!(
+            "inference: {ROWS} real rows × 4 horizons (16 ONNX models + calibration), 2 threads, median of {RUNS}"
+        ),
+        median,
+        "ms",
+    )
+    .vs("the same on one thread", single[RUNS / 2], "ms")
+    .at_most(20.0)
+    .note(format!("p90 {:.2} ms", times[RUNS * 9 / 10]))
+    .record();
     drop(predictors);
     cycle(&bundles, &serve.version);
 }
@@ -158,11 +163,15 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
     let items = arrive(&mut store, 0);
     let started = Instant::now();
     server.serve(&store, &ctx, &items, 2).unwrap();
-    println!(
-        "cycle: cold start (live state of {} pairs from their whole history): {:.1} ms",
-        pairs.len(),
-        started.elapsed().as_secs_f64() * 1e3
-    );
+    Figure::new(
+        format!(
+            "cycle: cold start, live state of {} pairs stepped through their whole history",
+            pairs.len()
+        ),
+        started.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    )
+    .record();
     let mut times = Vec::with_capacity(CYCLES);
     let (mut predicted, mut no_row, mut candidates) = (0, 0, 0);
     for k in 1..=CYCLES {
@@ -184,26 +193,27 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
     }
     times.sort_by(f64::total_cmp);
     let median = times[CYCLES / 2];
-    println!(
-        "cycle: {} pairs x {} horizons, median of {CYCLES} hours: {median:.2} ms \
-         ({} predictions stored, {} pair-hours without a row; {candidates} candidates at the last hour)",
-        pairs.len(),
-        bundles.len(),
-        predicted,
-        no_row
-    );
+    let cycle = Figure::new(
+        format!(
+            "steady-state cycle: a new candle for {} pairs → features, {} horizons, stored, gated; median of {CYCLES} hours",
+            pairs.len(),
+            bundles.len()
+        ),
+        median,
+        "ms",
+    )
+    .ratio_at_least(50.0)
+    .note(format!(
+        "{predicted} predictions stored, {no_row} pair-hours without a row; {candidates} candidates at the last hour"
+    ));
+    let name = "reference_pipeline.py (pandas + scikit-learn), same data";
     match reference_cycle_seconds() {
-        Ok(reference) => {
-            let ratio = reference * 1e3 / median;
-            println!(
-                "cycle: Python reference (pandas + scikit-learn, same data, same machine): {:.1} ms; \
-                 ratio {ratio:.0}x; target >= 50x: {}",
-                reference * 1e3,
-                if ratio >= 50.0 { "PASS" } else { "FAIL" }
-            );
-        }
-        Err(e) => println!("cycle: no Python reference figure: {e}; target >= 50x: FAIL"),
+        Ok(reference) => cycle
+            .vs(name, reference * 1e3, "ms")
+            .ratio(reference * 1e3 / median, "reference / ours"),
+        Err(e) => cycle.vs_missing(name, "ms", e),
     }
+    .record();
 }
 
 /// The reference pipeline's median cycle in seconds (it trains its forests first: a few
