@@ -24,9 +24,12 @@ fn main() {
             .iter()
             .map(|a| (a.name.clone(), a.pid.unwrap())),
     );
-    let (mut rss, mut pss) = (0, 0);
+    let (mut rss, mut pss, mut anon) = (0, 0, 0);
+    let mut each = Vec::new();
     for (name, pid) in &pids {
         let (r, p) = memory(*pid);
+        anon += anon_kb(*pid) * 1024;
+        each.push(format!("{name} {:.1}", r as f64 / 1e6));
         println!(
             "{name:<18} RSS {:>6.1} MB   PSS {:>6.1} MB",
             r as f64 / 1e6,
@@ -46,6 +49,22 @@ fn main() {
         "MB",
     )
     .at_most(60.0)
-    .note(format!("PSS {:.1} MB", pss as f64 / 1e6))
+    .note(format!(
+        "PSS {:.1} MB; anonymous (heap, stacks) {:.1} MB, the rest is the binaries' and \
+         libraries' code and data mapped from files; per process: {} MB",
+        pss as f64 / 1e6,
+        anon as f64 / 1e6,
+        each.join(", ")
+    ))
     .record();
+}
+
+/// Resident anonymous memory of a process (`RssAnon`), in kB.
+fn anon_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("RssAnon:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
