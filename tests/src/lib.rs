@@ -9,6 +9,7 @@
 #![allow(clippy::print_stdout)]
 
 use std::{
+    collections::BTreeMap,
     fs,
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
@@ -331,6 +332,30 @@ fn http_json(
         .expect("a status code");
     let json = serde_json::from_str(body).unwrap_or_else(|e| panic!("{method} {url}: {e}: {body}"));
     (status, json)
+}
+
+/// Resident bytes of `pid` per mapping (a file's name, `[heap]`, or `[anon]` for unnamed
+/// memory such as thread arenas), largest first: where a process's RSS is.
+pub fn resident_by_mapping(pid: u32) -> Vec<(String, u64)> {
+    let smaps = fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    let mut by: BTreeMap<String, u64> = BTreeMap::new();
+    let mut name = String::new();
+    for line in smaps.lines() {
+        let mut f = line.split_whitespace();
+        let first = f.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping's header: range, perms, offset, dev, inode, [name].
+            name = f.nth(4).map_or("[anon]".into(), |n| {
+                n.rsplit('/').next().unwrap_or(n).to_string()
+            });
+        } else if first == "Rss:" {
+            let kb: u64 = f.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            *by.entry(name.clone()).or_default() += kb * 1024;
+        }
+    }
+    let mut out: Vec<(String, u64)> = by.into_iter().filter(|(_, b)| *b > 0).collect();
+    out.sort_by_key(|(_, b)| std::cmp::Reverse(*b));
+    out
 }
 
 /// (RSS, PSS) of `pid` in bytes, from /proc: RSS counts shared pages once per process,
