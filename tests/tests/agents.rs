@@ -49,8 +49,9 @@ fn feature_agents_build_rows_from_live_candles_and_news_and_count_missing_whale_
     );
 
     // The row the model would see at midnight 1 Feb 2022, read back through the CLI. The
-    // news replay stores its backlog in publication order, so on a loaded machine the last
-    // day of January may still be on its way: asked again until its news is in (or 60 s).
+    // sentiment agent holds the news until the collector has stored the pair list (items
+    // stored before would name no coin), so on a loaded machine the backlog may still be
+    // on its way: asked again until its news is in (or 60 s).
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     let v: serde_json::Value = loop {
         let out = inst.cst(&[

@@ -30,6 +30,7 @@ struct Stats {
     llm_scored: AtomicU64,
     llm_failed: AtomicU64,
     clock_errors: AtomicU64,
+    held_no_pairs: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -160,6 +161,7 @@ impl Agent for SentimentAgent {
             ("llm_scored", load(&s.llm_scored)),
             ("llm_failed", load(&s.llm_failed)),
             ("clock_errors", load(&s.clock_errors)),
+            ("held_no_pairs", load(&s.held_no_pairs)),
         ])
     }
 }
@@ -168,11 +170,13 @@ impl Worker {
     async fn run(mut self, wake: Arc<Notify>, bus: Publisher) {
         loop {
             match self.time.now().await {
-                Ok(now) => {
-                    if let Err(e) = self.cycle(now, &bus).await {
-                        tracing::error!(error = %e, "news cycle failed");
+                Ok(now) => match self.cycle(now).await {
+                    Ok(Some(source)) => {
+                        let _ = bus.publish("features.sentiment", &source, now as u64);
                     }
-                }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(error = %e, "news cycle failed"),
+                },
                 Err(e) => {
                     self.stats.clock_errors.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(error = %e, "no service time: news cycle skipped");
@@ -187,7 +191,25 @@ impl Worker {
     }
 
     /// Reads what the source has up to `now`, stores it, and extends the source's coverage.
-    async fn cycle(&mut self, now: i64, bus: &Publisher) -> Result<(), cst_store::StoreError> {
+    /// Returns the source's name when new items were stored (to announce them).
+    ///
+    /// Items are stored once, with the coins they mention. Until the collector has stored
+    /// the exchange's pairs no coin is known, so nothing is read: items stored then would
+    /// carry no coin forever and never reach a feature row. The replay keeps its place and
+    /// the coverage is not extended; the next cycle tries again.
+    async fn cycle(&mut self, now: i64) -> Result<Option<String>, cst_store::StoreError> {
+        let mapper = coin_mapper(&self.store, &self.exchange).map_err(|e| match e {
+            crate::FeatureError::Store(e) => e,
+            other => cst_store::StoreError::Corrupt(other.to_string()),
+        })?;
+        if mapper.is_empty() {
+            self.stats.held_no_pairs.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                exchange = self.exchange,
+                "news held: no pair of the exchange is stored yet, so no item could name its coins"
+            );
+            return Ok(None);
+        }
         let poll = self.cfg.poll_interval.as_secs() as i64;
         let (items, source, covered) = match &mut self.reader {
             Reader::Feeds(client, urls) => {
@@ -228,10 +250,6 @@ impl Worker {
                 (items, name.clone(), covered)
             }
         };
-        let mapper = coin_mapper(&self.store, &self.exchange).map_err(|e| match e {
-            crate::FeatureError::Store(e) => e,
-            other => cst_store::StoreError::Corrupt(other.to_string()),
-        })?;
         let mut stored = Vec::with_capacity(items.len());
         for item in &items {
             let coins = mapper.mentions(&item.title, &item.summary);
@@ -264,10 +282,7 @@ impl Worker {
             self.store
                 .extend_news_coverage(&source, from, through, 2 * poll)?;
         }
-        if inserted > 0 {
-            let _ = bus.publish("features.sentiment", &source, now as u64);
-        }
-        Ok(())
+        Ok((inserted > 0).then_some(source))
     }
 }
 
@@ -294,5 +309,79 @@ async fn llm_score(
             tracing::warn!(url = item.url, error = %e, "LLM scoring failed");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cst_store::PairRecord;
+
+    use super::*;
+
+    /// 2022-02-01 00:00 UTC: months of the recorded news are due at once.
+    const NOW: i64 = 1_643_673_600;
+
+    fn worker(dir: &std::path::Path) -> Worker {
+        let path = cst_testdata::data("news/cryptonews-2021-10_2022-07.csv");
+        Worker {
+            cfg: SentimentConfig {
+                source: NewsSource::Replay(path.clone()),
+                poll_interval: std::time::Duration::from_secs(1),
+                request_timeout: std::time::Duration::from_secs(5),
+                half_life_h: 6.0,
+                llm: None,
+            },
+            exchange: "replay".into(),
+            store: Store::open(&dir.join("cst.db")).unwrap(),
+            reader: Reader::Replay(NewsReplay::load(&path).unwrap(), "replay:news".into()),
+            time: Time::Live,
+            lexicon: Lexicon::default(),
+            llm: None,
+            stats: Arc::default(),
+        }
+    }
+
+    /// The race behind a flaky end-to-end test: a first cycle before the collector stored
+    /// the pairs stored the whole backlog without coins, for good. Now it holds the news.
+    #[tokio::test]
+    async fn news_waits_for_the_pair_list_and_then_names_its_coins() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = worker(dir.path());
+        let Reader::Replay(replay, _) = &w.reader else {
+            unreachable!()
+        };
+        let total = replay.remaining();
+        assert_eq!(w.cycle(NOW).await.unwrap(), None);
+        assert_eq!(
+            w.store.news_count().unwrap(),
+            0,
+            "nothing stored without coins"
+        );
+        assert_eq!(w.stats.held_no_pairs.load(Ordering::Relaxed), 1);
+        let Reader::Replay(replay, _) = &w.reader else {
+            unreachable!()
+        };
+        assert_eq!(replay.remaining(), total, "the replay keeps its place");
+        assert!(
+            w.store.news_coverage().unwrap().is_empty(),
+            "no coverage claimed"
+        );
+
+        let btc = PairRecord {
+            pair: "BTC/USDT".into(),
+            altname: "BTCUSDT".into(),
+            base: "BTC".into(),
+            quote: "USDT".into(),
+            taker_fee_pct: None,
+        };
+        w.store.update_listing("replay", &[btc], NOW).unwrap();
+        assert_eq!(w.cycle(NOW).await.unwrap().as_deref(), Some("replay:news"));
+        let day = w.store.news_for_coin("BTC", NOW - 86_400, NOW).unwrap();
+        assert!(
+            day.len() > 10,
+            "BTC's news of the last day of January reaches the rows: {}",
+            day.len()
+        );
+        assert_eq!(w.stats.held_no_pairs.load(Ordering::Relaxed), 1);
     }
 }

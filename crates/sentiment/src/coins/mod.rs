@@ -63,6 +63,11 @@ pub struct CoinMapper {
 }
 
 impl CoinMapper {
+    /// Knows no coin: nothing can be mapped yet (the exchange's pairs are not known).
+    pub fn is_empty(&self) -> bool {
+        self.tickers.is_empty()
+    }
+
     /// `pairs` are (base, quote) asset codes as the exchange spells them. Bases are coins;
     /// quotes are too unless fiat or a stablecoin (an ETH/BTC pair lists BTC).
     pub fn new(pairs: &[(&str, &str)]) -> Self {
