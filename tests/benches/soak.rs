@@ -3,7 +3,8 @@
 //! count, it stops by itself. Then it checks what a user needs after a bad day:
 //!
 //! - every agent Ready again, every breaker closed;
-//! - no orphan (an agent of this home not the supervisor's child) and no zombie;
+//! - no orphan (an agent of this home not the supervisor's child, or another process of
+//!   this home not a live agent's child) and no zombie;
 //! - no file descriptor leaked by the supervisor (its count against the count before);
 //! - `PRAGMA integrity_check` is ok;
 //! - no committed data lost: each pair's stored candles equal the recording's rows over the
@@ -62,9 +63,10 @@ fn fd_count(pid: u32) -> usize {
 }
 
 /// (pid, ppid, state) of every process whose environment names this home.
-fn processes_of(home: &Path) -> Vec<(u32, u32, char)> {
+fn processes_of(home: &Path, sup: u32) -> Vec<(u32, u32, char)> {
     let needle = format!("CST_HOME={}", home.display());
-    let mut out = Vec::new();
+    // A zombie's environ reads empty: the supervisor's descendants are listed as well.
+    let mut pids: BTreeSet<u32> = cst_tests::descendants(sup).into_iter().collect();
     for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
             continue;
@@ -72,10 +74,15 @@ fn processes_of(home: &Path) -> Vec<(u32, u32, char)> {
         let Ok(env) = fs::read(e.path().join("environ")) else {
             continue;
         };
-        if !env.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
-            continue;
+        if env.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            pids.insert(pid);
         }
-        let stat = fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+    }
+    let mut out = Vec::new();
+    for pid in pids {
+        let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
         // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
         let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
         let mut f = rest.split_whitespace();
@@ -226,14 +233,16 @@ fn main() {
     let restarts: u64 = report.agents.iter().map(|a| a.restarts).sum();
 
     // No orphans, no zombies.
-    let procs = processes_of(inst.path());
+    let procs = processes_of(inst.path(), sup);
     let agent_pids: BTreeSet<u32> = report.agents.iter().filter_map(|a| a.pid).collect();
     let strays: Vec<_> = procs
         .iter()
         .filter(|(pid, ppid, state)| {
+            // An agent must be the supervisor's child; anything else must be the child of
+            // a live agent (the ml agent's training process), never an orphan.
             *state == 'Z'
-                || (*ppid != sup && !agent_pids.contains(pid))
                 || (agent_pids.contains(pid) && *ppid != sup)
+                || (!agent_pids.contains(pid) && !agent_pids.contains(ppid))
         })
         .collect();
     Figure::new(

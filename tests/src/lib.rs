@@ -358,6 +358,34 @@ pub fn resident_by_mapping(pid: u32) -> Vec<(String, u64)> {
     out
 }
 
+/// Every process below `pid` (children, their children, …), from /proc.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        let tasks = fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten();
+        for task in tasks.flatten() {
+            let list = fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            for child in list.split_whitespace().filter_map(|c| c.parse().ok()) {
+                out.push(child);
+                todo.push(child);
+            }
+        }
+    }
+    out
+}
+
+/// (RSS, PSS) of `pid` and everything it started (the ml agent's training process):
+/// what that process costs the machine.
+pub fn tree_memory(pid: u32) -> (u64, u64) {
+    descendants(pid)
+        .into_iter()
+        .map(memory)
+        .fold(memory(pid), |(r, p), (r2, p2)| (r + r2, p + p2))
+}
+
 /// (RSS, PSS) of `pid` in bytes, from /proc: RSS counts shared pages once per process,
 /// PSS shares them out.
 pub fn memory(pid: u32) -> (u64, u64) {

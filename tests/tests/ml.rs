@@ -209,3 +209,94 @@ fn crossing_midnight_of_the_data_clock_retrains_every_horizon_without_stopping_i
         "the failed horizons say why:\n{log}"
     );
 }
+
+/// The ml agent's training process, once one runs: (agent pid, training pid).
+fn training_process(inst: &Instance, within: Duration) -> (u32, u32) {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let report = inst.wait_for("the ml agent up", Duration::from_secs(60), |r| {
+            cst_tests::agent(r, "ml").pid.is_some()
+        });
+        let ml = cst_tests::agent(&report, "ml").pid.unwrap();
+        if let Some(&child) = cst_tests::descendants(ml).first() {
+            return (ml, child);
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no training process started"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its_agent() {
+    // 10 replayed hours per second: a midnight of the data every 2.4 s, each starting a run.
+    let exchange = ReplayExchange::start(
+        "binance-2021-2022",
+        &["BTC-USDT", "ETH-USDT"],
+        "2022-02-01",
+        36_000,
+    );
+    let config = format!(
+        "{}{TECHNICAL_ONLY}[ml]\nfolds = 2\nnum_iterations = 2000\nmin_data_in_leaf = 5\n",
+        exchange.collector_config()
+    );
+    let inst = Instance::start(&config);
+
+    // The run is the agent's own binary in `train-run` mode, a child of the agent.
+    let (ml, run) = training_process(&inst, Duration::from_secs(120));
+    let cmdline = std::fs::read(format!("/proc/{run}/cmdline")).unwrap_or_default();
+    assert!(
+        String::from_utf8_lossy(&cmdline).contains("train-run"),
+        "{:?}",
+        String::from_utf8_lossy(&cmdline)
+    );
+    // Killed as the OOM killer would: the run is lost and counted, the agent serves on.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(run as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let report = inst.wait_for(
+        "the killed training run counted",
+        Duration::from_secs(60),
+        |r| counter(r, "ml", "training_crashes").is_some_and(|n| n >= 1),
+    );
+    let agent = cst_tests::agent(&report, "ml");
+    assert_eq!(
+        (agent.pid, agent.restarts),
+        (Some(ml), 0),
+        "the agent itself lived on"
+    );
+    assert!(
+        counter(&report, "ml", "horizons_failed").unwrap_or(0) >= 1,
+        "{report:#?}"
+    );
+    let log = std::fs::read_to_string(inst.path().join("logs/ml/ml.log")).unwrap_or_default();
+    assert!(
+        log.contains("was killed (SIGKILL"),
+        "the log says what happened to the run:\n{log}"
+    );
+
+    // The agent killed mid-run: its run dies with it, and no zombie is left behind
+    // (the supervisor adopts and reaps it; PID 1 here does not reap).
+    let (ml, run) = training_process(&inst, Duration::from_secs(120));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(ml as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{run}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{run}/stat")).unwrap_or_default();
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the training process of a killed agent is still there: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    inst.wait_for("the ml agent back", Duration::from_secs(60), |r| {
+        cst_tests::is_ready(r, "ml") && cst_tests::agent(r, "ml").pid != Some(ml)
+    });
+}

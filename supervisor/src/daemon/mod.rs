@@ -3,6 +3,7 @@
 //! - [`lock`]: one instance per home (flock).
 //! - [`spawner`]: spawns agents from one long-lived thread (parent-death signal).
 //! - [`pids`]: the pids this supervisor spawned; the bus admits only these.
+//! - [`reaper`]: kills and reaps what a dead agent left behind (child subreaper).
 //! - [`core`]: owns the agents' state machines and carries out their actions.
 //! - [`bus`], [`control`], [`health`]: the three sockets in `HOME/run`.
 //! - [`logs`]: agents' stdout/stderr into size-rotated files, never blocking an agent.
@@ -20,6 +21,7 @@ pub mod lock;
 pub mod logs;
 pub mod metrics;
 pub mod pids;
+pub mod reaper;
 pub mod report;
 pub mod sampler;
 pub mod spawner;
@@ -142,6 +144,14 @@ pub async fn run(opts: DaemonOptions, lock: InstanceLock) -> Result<(), DaemonEr
         opts.config.supervisor.sample_interval,
     ));
     tasks.spawn(forward_signals(core_tx.clone()));
+    match reaper::become_subreaper() {
+        Ok(()) => {
+            tasks.spawn(reaper::run(pids.clone()));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot adopt orphans of agents: PID 1 must reap them")
+        }
+    }
 
     tracing::info!(home = %home.root().display(), pid = std::process::id(), "supervisor up");
     let core = Core::new(CoreParts {

@@ -1,10 +1,9 @@
 //! Starts agent processes from one long-lived thread.
 //!
-//! `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits, not the process;
-//! forking from a tokio worker (which may be retired) could kill agents at random. So every
-//! spawn happens on this thread, which lives as long as the supervisor. After setting the
-//! signal the child re-checks `getppid`: if the supervisor died between fork and prctl, the
-//! child would otherwise outlive it.
+//! An agent dies with the supervisor ([`cst_agent::child::die_with_parent`]), and that
+//! signal is tied to the *thread* that forked it: forking from a tokio worker (which may be
+//! retired) could kill agents at random. So every spawn happens on this thread, which lives
+//! as long as the supervisor.
 
 use std::{os::unix::process::CommandExt, process::Stdio, sync::mpsc as std_mpsc};
 
@@ -64,7 +63,6 @@ impl Spawner {
 }
 
 fn command(req: &SpawnRequest) -> std::process::Command {
-    let parent = std::process::id();
     let mut cmd = std::process::Command::new(&req.argv[0]);
     cmd.args(&req.argv[1..])
         .envs(req.env.iter().map(|(k, v)| (k, v)))
@@ -77,19 +75,7 @@ fn command(req: &SpawnRequest) -> std::process::Command {
         .stderr(Stdio::piped())
         // Own process group, so stop and kill reach everything the agent started.
         .process_group(0);
-    #[allow(unsafe_code)]
-    // SAFETY: the closure runs between fork and exec and only makes two async-signal-safe
-    // system calls (prctl, getppid); it allocates nothing and takes no lock.
-    unsafe {
-        cmd.pre_exec(move || {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-            if nix::unistd::getppid().as_raw() as u32 != parent {
-                // The supervisor died between fork and prctl. No allocation after fork.
-                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
-            }
-            Ok(())
-        });
-    }
+    cst_agent::child::die_with_parent(&mut cmd);
     cmd
 }
 

@@ -10,13 +10,13 @@
 //! batch, so a model activated by `cst train` (or a rollback) is served from the next hour
 //! on without a restart.
 //!
-//! Retraining ([`training`]) runs on a worker thread while inference goes on: every
+//! Retraining ([`training`]) runs in a child process while inference goes on: every
 //! horizon when the data's clock (the decision time of the rows it receives — the
 //! exchange's time in a replay) crosses 00:00 UTC, and a single horizon when the hourly
 //! drift check ([`monitor`]) finds its inputs or its calibration drifted.
 
 mod monitor;
-mod training;
+pub mod training;
 
 use cst_agent::{Agent, AgentEnv, Publisher};
 use cst_config::Config;
@@ -70,6 +70,8 @@ struct State {
     horizons: Vec<u32>,
     onnxruntime: std::path::PathBuf,
     home: cst_config::Home,
+    /// The config file the agent was started with; a training process reads it too.
+    config_path: Option<std::path::PathBuf>,
     ml: cst_config::MlConfig,
 }
 
@@ -77,9 +79,7 @@ impl State {
     fn setting(&self) -> Setting<'_> {
         Setting {
             home: &self.home,
-            blobs: &self.blobs,
-            ctx: &self.ctx,
-            ml: &self.ml,
+            config: self.config_path.as_deref(),
         }
     }
 }
@@ -324,6 +324,7 @@ impl Agent for MlAgent {
             horizons: config.ml.horizons_h.clone(),
             onnxruntime: config.ml.onnxruntime.clone(),
             home: env.home.clone(),
+            config_path: env.config_path.clone(),
             ml: config.ml.clone(),
         });
         match self.sync_models() {
@@ -402,7 +403,7 @@ impl Agent for MlAgent {
             ("trainings_started", self.trainer.started),
             ("horizons_trained", self.trainer.horizons_trained),
             ("horizons_failed", self.trainer.horizons_failed),
-            ("training_panics", self.trainer.panicked),
+            ("training_crashes", self.trainer.crashed),
             ("drift_checks", self.monitor.checks),
             ("drift_detected", self.monitor.detected),
         ])
