@@ -148,6 +148,28 @@ impl RiskAgent {
         Ok(())
     }
 
+    /// Queues every hour with predictions after the newest gated one. The store, not the
+    /// bus, is the record: a restarted agent misses an hour's event when the ml agent
+    /// publishes it after `start` read the store but before the supervisor has its
+    /// subscription, and that hour must still be gated (hours are gated in order, so a
+    /// missed one is always after the newest gated).
+    fn catch_up(&mut self) {
+        let Some(s) = &self.state else {
+            return;
+        };
+        let hours = s.store.latest_gate_run().and_then(|g| match g {
+            Some(g) => s.store.prediction_hours_after(g.t),
+            None => Ok(Vec::new()),
+        });
+        match hours {
+            Ok(hours) => self.pending.extend(hours),
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(error = %e, "cannot read which hours are still to gate");
+            }
+        }
+    }
+
     /// Whether any model is served: without one no predictions will come, and hours are
     /// gated on their features alone.
     fn serving(&self) -> bool {
@@ -213,6 +235,7 @@ impl Agent for RiskAgent {
     }
 
     async fn tick(&mut self, bus: &Publisher) {
+        self.catch_up();
         for t in std::mem::take(&mut self.pending) {
             if let Err(e) = self.run_gate(t, bus) {
                 self.errors += 1;
