@@ -210,7 +210,7 @@ fn crossing_midnight_of_the_data_clock_retrains_every_horizon_without_stopping_i
     );
 }
 
-/// The ml agent's training process, once one runs: (agent pid, training pid).
+/// The ml agent's training process (`cst-ml train-run`), once one runs: (agent pid, its pid).
 fn training_process(inst: &Instance, within: Duration) -> (u32, u32) {
     let deadline = std::time::Instant::now() + within;
     loop {
@@ -218,8 +218,13 @@ fn training_process(inst: &Instance, within: Duration) -> (u32, u32) {
             cst_tests::agent(r, "ml").pid.is_some()
         });
         let ml = cst_tests::agent(&report, "ml").pid.unwrap();
-        if let Some(&child) = cst_tests::descendants(ml).first() {
-            return (ml, child);
+        // Once exec'd: between fork and exec the child still shows the agent's command line.
+        let run = cst_tests::descendants(ml).into_iter().find(|p| {
+            let cmdline = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            String::from_utf8_lossy(&cmdline).contains("train-run")
+        });
+        if let Some(run) = run {
+            return (ml, run);
         }
         assert!(
             std::time::Instant::now() < deadline,
@@ -246,12 +251,8 @@ fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its
 
     // The run is the agent's own binary in `train-run` mode, a child of the agent.
     let (ml, run) = training_process(&inst, Duration::from_secs(120));
-    let cmdline = std::fs::read(format!("/proc/{run}/cmdline")).unwrap_or_default();
-    assert!(
-        String::from_utf8_lossy(&cmdline).contains("train-run"),
-        "{:?}",
-        String::from_utf8_lossy(&cmdline)
-    );
+    let exe = std::fs::read_link(format!("/proc/{run}/exe")).unwrap();
+    assert_eq!(exe, std::fs::read_link(format!("/proc/{ml}/exe")).unwrap());
     // Killed as the OOM killer would: the run is lost and counted, the agent serves on.
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(run as i32),
