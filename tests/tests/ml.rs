@@ -155,22 +155,28 @@ fn an_active_model_is_served_on_every_new_row_and_a_new_one_without_a_restart() 
     assert!(String::from_utf8_lossy(&out.stdout).contains(&b.id));
 }
 
-#[test]
-fn crossing_midnight_of_the_data_clock_retrains_every_horizon_without_stopping_inference() {
-    // 10 replayed hours per second: the replay crosses 2022-02-02 00:00 within seconds.
+/// BTC and ETH replayed from 2022-02-01 at 10 hours per second, technical features only,
+/// two folds and `ml` (more `[ml]` settings): a midnight of the data, and so a scheduled
+/// training run, every 2.4 s.
+fn fast_midnights(ml: &str) -> (ReplayExchange, Instance) {
     let exchange = ReplayExchange::start(
         "binance-2021-2022",
         &["BTC-USDT", "ETH-USDT"],
         "2022-02-01",
         36_000,
     );
-    // The collector's 720 h of history is enough for the 1 h and 24 h horizons with two
-    // folds; the 168 h and 720 h ones must fail with a reason, not pretend.
     let config = format!(
-        "{}{TECHNICAL_ONLY}[ml]\nfolds = 2\nnum_iterations = 30\nmin_data_in_leaf = 50\n",
+        "{}{TECHNICAL_ONLY}[ml]\nfolds = 2\n{ml}\n",
         exchange.collector_config()
     );
-    let inst = Instance::start(&config);
+    (exchange, Instance::start(&config))
+}
+
+#[test]
+fn crossing_midnight_of_the_data_clock_retrains_every_horizon_without_stopping_inference() {
+    // The collector's 720 h of history is enough for the 1 h and 24 h horizons with two
+    // folds; the 168 h and 720 h ones must fail with a reason, not pretend.
+    let (_exchange, inst) = fast_midnights("num_iterations = 30\nmin_data_in_leaf = 50");
     let report = inst.wait_for(
         "a scheduled training run reported on every horizon",
         Duration::from_secs(120),
@@ -236,18 +242,8 @@ fn training_process(inst: &Instance, within: Duration) -> (u32, u32) {
 
 #[test]
 fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its_agent() {
-    // 10 replayed hours per second: a midnight of the data every 2.4 s, each starting a run.
-    let exchange = ReplayExchange::start(
-        "binance-2021-2022",
-        &["BTC-USDT", "ETH-USDT"],
-        "2022-02-01",
-        36_000,
-    );
-    let config = format!(
-        "{}{TECHNICAL_ONLY}[ml]\nfolds = 2\nnum_iterations = 2000\nmin_data_in_leaf = 5\n",
-        exchange.collector_config()
-    );
-    let inst = Instance::start(&config);
+    // Long enough runs (2000 iterations) to be caught and killed mid-run.
+    let (_exchange, inst) = fast_midnights("num_iterations = 2000\nmin_data_in_leaf = 5");
 
     // The run is the agent's own binary in `train-run` mode, a child of the agent.
     let (ml, run) = training_process(&inst, Duration::from_secs(120));

@@ -33,7 +33,10 @@ pub async fn run(pids: SpawnedPids) {
         }
     };
     while sigchld.recv().await.is_some() {
-        sweep(&pids);
+        // The spawner holds the pid table while it waits on the core's queue: wait for the
+        // table on a blocking thread, never on a runtime worker the core needs.
+        let pids = pids.clone();
+        let _ = tokio::task::spawn_blocking(move || sweep(&pids)).await;
     }
 }
 
