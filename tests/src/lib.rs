@@ -256,6 +256,15 @@ pub fn agent<'a>(report: &'a StatusReport, name: &str) -> &'a AgentStatus {
         .unwrap_or_else(|| panic!("no agent {name} in {report:#?}"))
 }
 
+/// Sends SIGKILL to `pid`, as a crash or the OOM killer would; panics if it is gone.
+pub fn sigkill(pid: u32) {
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGKILL,
+    )
+    .unwrap_or_else(|e| panic!("kill -9 {pid}: {e}"));
+}
+
 /// Is `pid` a live process? Zombies count as dead: they run no code and hold no resources
 /// but their table entry, and are reaped by whoever inherits them.
 pub fn alive(pid: u32) -> bool {

@@ -15,11 +15,7 @@ fn kill_9_of_an_agent_brings_it_back_ready_with_a_new_pid() {
     let before = inst.wait_ready();
     let old = agent(&before, "technical").pid.expect("pid");
     let killed_at = Instant::now();
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(old as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
+    cst_tests::sigkill(old);
     let after = inst.wait_for(
         "technical back with a new pid",
         Duration::from_secs(10),

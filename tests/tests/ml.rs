@@ -250,11 +250,7 @@ fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its
     let exe = std::fs::read_link(format!("/proc/{run}/exe")).unwrap();
     assert_eq!(exe, std::fs::read_link(format!("/proc/{ml}/exe")).unwrap());
     // Killed as the OOM killer would: the run is lost and counted, the agent serves on.
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(run as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
+    cst_tests::sigkill(run);
     let report = inst.wait_for(
         "the killed training run counted",
         Duration::from_secs(60),
@@ -279,11 +275,7 @@ fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its
     // The agent killed mid-run: its run dies with it, and no zombie is left behind
     // (the supervisor adopts and reaps it; PID 1 here does not reap).
     let (ml, run) = training_process(&inst, Duration::from_secs(120));
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(ml as i32),
-        nix::sys::signal::Signal::SIGKILL,
-    )
-    .unwrap();
+    cst_tests::sigkill(ml);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while std::path::Path::new(&format!("/proc/{run}")).exists() {
         let state = std::fs::read_to_string(format!("/proc/{run}/stat")).unwrap_or_default();

@@ -92,11 +92,7 @@ fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
         std::thread::sleep(Duration::from_millis(150 + 70 * kill));
         let pid = agent(&report, "collector").pid.unwrap();
         killed = Some(pid);
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(pid as i32),
-            nix::sys::signal::Signal::SIGKILL,
-        )
-        .unwrap();
+        cst_tests::sigkill(pid);
         // What is committed after the kill must all be there at the end.
         if let Ok(store) = Store::open(&db) {
             for pair in ["BTC/USDT", "ETH/USDT", "SOL/USDT"] {

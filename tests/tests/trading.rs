@@ -51,11 +51,7 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
             .find(|a| a.name == name)
             .and_then(|a| a.pid)
             .expect("pid");
-        nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(pid as i32),
-            nix::sys::signal::Signal::SIGKILL,
-        )
-        .unwrap();
+        cst_tests::sigkill(pid);
     }
     // And both stopped for 2.5 s (2–3 replay hours): the events of those hours are gone.
     std::thread::sleep(Duration::from_secs(2));
