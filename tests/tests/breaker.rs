@@ -129,3 +129,31 @@ fn a_missing_agent_binary_is_reported_not_hidden() {
     );
     assert!(!report.ready && !agents_up(&report));
 }
+
+#[test]
+fn an_agent_whose_configuration_cannot_work_exits_78_and_status_says_why() {
+    // The news file the configuration names does not exist: no retry can help.
+    let inst = Instance::start(
+        "[sentiment]\nsource = \"replay\"\nreplay_csv = \"/nonexistent/cst-news.csv\"\n",
+    );
+    let report = inst.wait_for("sentiment breaker open", Duration::from_secs(20), |r| {
+        agent(r, "sentiment").breaker == BreakerState::Open
+    });
+    let sentiment = agent(&report, "sentiment");
+    assert_eq!(
+        sentiment.restarts, 0,
+        "a configuration error is not retried"
+    );
+    assert_eq!(sentiment.last_exit.as_ref().unwrap().code, Some(78));
+    assert!(
+        report.reasons.iter().any(|r| r.contains(
+            "sentiment: breaker open (exit code 78: configuration error: \
+             sentiment.replay_csv /nonexistent/cst-news.csv"
+        )),
+        "{:?}",
+        report.reasons
+    );
+    let out = inst.cst(&["status"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("sentiment.replay_csv"), "{text}");
+}

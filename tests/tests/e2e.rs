@@ -17,4 +17,5 @@ mod replay;
 mod security;
 mod sockets;
 mod systemd;
+mod topology;
 mod trading;

@@ -328,8 +328,8 @@ fn events_reach_subscribers_of_their_topic_only_with_the_publisher_named() {
     let bin = cst_tests::bin_dir().join("pubsub_agent");
     let b = bin.display().to_string();
     let config = format!(
-        "[agents.ml]\nenabled = true\ncommand = [{b:?}, \"publish\", \"predictions.updated\"]\n\
-         [agents.risk]\nenabled = true\ncommand = [{b:?}, \"subscribe\", \"predictions.updated\"]\n\
+        "[agents.ml]\nenabled = true\ncommand = [{b:?}, \"publish\", \"predictions\"]\n\
+         [agents.risk]\nenabled = true\ncommand = [{b:?}, \"subscribe\", \"predictions\"]\n\
          [agents.portfolio]\nenabled = true\ncommand = [{b:?}, \"subscribe\", \"candidates.updated\"]\n"
     );
     let inst = Instance::start(&config);
@@ -340,7 +340,7 @@ fn events_reach_subscribers_of_their_topic_only_with_the_publisher_named() {
         |_| {
             std::fs::read_to_string(&risk_log)
                 .unwrap_or_default()
-                .matches("event topic=predictions.updated key=k")
+                .matches("event topic=predictions key=k")
                 .count()
                 >= 3
         },

@@ -155,6 +155,60 @@ fn an_active_model_is_served_on_every_new_row_and_a_new_one_without_a_restart() 
     assert!(String::from_utf8_lossy(&out.stdout).contains(&b.id));
 }
 
+#[test]
+fn a_stopped_ml_agent_predicts_every_hour_it_missed_when_it_starts_again() {
+    let (_exchange, inst) = service();
+    let db = inst.path().join("data/cst.db");
+    let blobs = BlobStore::new(inst.path().join("data/blobs"));
+    {
+        let mut store = Store::open(&db).unwrap();
+        let m = register(&mut store, &blobs, &model(0.98), 1_700_000_000).unwrap();
+        assert_eq!(m.status, cst_store::ModelStatus::Active, "{}", m.reason);
+    }
+    inst.wait_for("predictions stored", Duration::from_secs(60), |r| {
+        counter(r, "ml", "predictions").is_some_and(|n| n >= 2)
+    });
+    // Stopped for 2.5 s of a replay at an hour a second: the events of those hours are gone.
+    assert!(inst.cst(&["stop", "ml"]).status.success());
+    let store = Store::open(&db).unwrap();
+    let stopped_at = store.latest_prediction_t("BTC/USDT").unwrap().unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    // The replay exchange's candles are stored under the exchange name "replay".
+    let key = CandleKey::new("replay", "BTC/USDT", Timeframe::H1);
+    let missed = store.latest_open_time(&key).unwrap().unwrap() + 3600 - stopped_at;
+    assert!(missed >= 2 * 3600, "only {missed} s went by while stopped");
+    assert!(inst.cst(&["restart", "ml"]).status.success());
+    let report = inst.wait_for(
+        "the ml agent caught up and serves new hours",
+        Duration::from_secs(60),
+        |_| {
+            store
+                .latest_prediction_t("BTC/USDT")
+                .unwrap()
+                .is_some_and(|t| t >= stopped_at + missed + 2 * 3600)
+        },
+    );
+    assert!(counter(&report, "ml", "hours_caught_up").is_some_and(|n| n >= 2));
+    // Every hour with a closed candle from before the stop to now has its prediction.
+    let now = store.latest_prediction_t("BTC/USDT").unwrap().unwrap();
+    let predicted: std::collections::BTreeSet<i64> = store
+        .predictions_between("BTC/USDT", stopped_at, now)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.t)
+        .collect();
+    for c in store
+        .candles_between(&key, stopped_at - 3600, now - 3600 + 1)
+        .unwrap()
+    {
+        assert!(
+            predicted.contains(&(c.open_time + 3600)),
+            "hour {} has a candle but no prediction (stopped after {stopped_at})",
+            c.open_time + 3600
+        );
+    }
+}
+
 /// BTC and ETH replayed from 2022-02-01 at 10 hours per second, technical features only,
 /// two folds and `ml` (more `[ml]` settings): a midnight of the data, and so a scheduled
 /// training run, every 2.4 s.

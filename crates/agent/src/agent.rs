@@ -1,14 +1,22 @@
 //! What a domain agent plugs into the runtime.
 
-use cst_protocol::bus::{Counter, Event};
+use cst_protocol::bus::{Counter, Event, Topic};
 
-use crate::{AgentEnv, Publisher};
+use crate::{AgentEnv, Publisher, StartError};
 
 /// A domain agent. The runtime owns the loop and calls these hooks; each returns quickly
 /// or hands long work to its own task, so heartbeats never stall.
 pub trait Agent {
     /// Topics to receive; events on them arrive through [`Agent::on_event`].
-    fn topics(&self) -> Vec<String> {
+    fn subscribes(&self) -> Vec<Topic> {
+        Vec::new()
+    }
+
+    /// Topics this agent announces; [`Publisher::publish`] refuses any other. With
+    /// [`Agent::subscribes`] this is the agent's place on the bus, which the README's table
+    /// states and the topology test checks (every subscribed topic has a publisher, every
+    /// published one a subscriber or an external reader).
+    fn publishes(&self) -> Vec<Topic> {
         Vec::new()
     }
 
@@ -20,7 +28,7 @@ pub trait Agent {
         _env: &AgentEnv,
         _config: &cst_config::Config,
         _bus: &Publisher,
-    ) -> impl Future<Output = Result<(), String>> {
+    ) -> impl Future<Output = Result<(), StartError>> {
         async { Ok(()) }
     }
 

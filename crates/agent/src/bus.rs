@@ -12,7 +12,7 @@ use std::{
 use cst_protocol::socket::Half;
 use cst_protocol::{
     FrameCodec, PROTOCOL_VERSION,
-    bus::{AgentFrame, Event, Hello, SupervisorFrame, Welcome},
+    bus::{AgentFrame, Event, Hello, SupervisorFrame, Topic, Welcome},
     socket,
 };
 use futures::{SinkExt, StreamExt};
@@ -57,12 +57,16 @@ pub async fn connect(
 pub struct Publisher {
     tx: mpsc::UnboundedSender<AgentFrame>,
     published: Arc<AtomicU64>,
+    /// The topics the agent declared ([`crate::Agent::publishes`]); any other is refused,
+    /// so the README's table and the topology test cannot be bypassed.
+    declared: Arc<[Topic]>,
 }
 
 impl Publisher {
     /// Spawns the writer task; it ends when every `Publisher` is dropped or the socket fails.
     pub fn spawn(
         mut writer: BusWriter,
+        declared: &[Topic],
     ) -> (Self, tokio::task::JoinHandle<Result<(), RuntimeError>>) {
         let (tx, mut rx) = mpsc::unbounded_channel::<AgentFrame>();
         let task = tokio::spawn(async move {
@@ -79,6 +83,7 @@ impl Publisher {
         let publisher = Self {
             tx,
             published: Arc::new(AtomicU64::new(0)),
+            declared: declared.into(),
         };
         (publisher, task)
     }
@@ -90,10 +95,13 @@ impl Publisher {
     }
 
     /// Announces that an artifact in the store changed. The store is the truth: publish only
-    /// after the write committed.
-    pub fn publish(&self, topic: &str, key: &str, version: u64) -> Result<(), RuntimeError> {
+    /// after the write committed. A topic the agent did not declare is refused.
+    pub fn publish(&self, topic: Topic, key: &str, version: u64) -> Result<(), RuntimeError> {
+        if !self.declared.contains(&topic) {
+            return Err(RuntimeError::Undeclared(topic));
+        }
         self.send(AgentFrame::Publish(Event {
-            topic: topic.to_string(),
+            topic,
             key: key.to_string(),
             version,
             source: String::new(),

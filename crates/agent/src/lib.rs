@@ -6,7 +6,7 @@
 //! - [`control`]: the client end of the control socket ([`control::ControlClient`]).
 //! - [`runtime`]: the loop, [`run`] (Ready, heartbeats, commands, events, shutdown).
 //! - [`entry`]: what an agent's `main.rs` calls: args, tracing, exit codes.
-//! - [`error`]: the [`RuntimeError`] type.
+//! - [`error`]: the [`RuntimeError`] and [`StartError`] types.
 
 pub mod agent;
 pub mod bus;
@@ -19,5 +19,5 @@ pub mod runtime;
 pub use agent::{Agent, Idle, counters};
 pub use bus::Publisher;
 pub use entry::agent_main;
-pub use error::RuntimeError;
+pub use error::{RuntimeError, StartError};
 pub use runtime::{AgentEnv, run};

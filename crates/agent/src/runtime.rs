@@ -5,8 +5,8 @@ use std::{path::PathBuf, time::Duration};
 
 use cst_config::{Config, Home};
 use cst_protocol::bus::{
-    AgentFrame, Command, CommandAck, CommandKind, Counter, Heartbeat, Ready, Subscribe,
-    SupervisorFrame,
+    AgentFrame, Command, CommandAck, CommandKind, Counter, Heartbeat, Ready, StartFailed,
+    Subscribe, SupervisorFrame,
 };
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
@@ -42,17 +42,26 @@ pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeErro
     let config = env.load_config()?;
     let (mut reader, writer, welcome) =
         bus::connect(&env.home.bus_socket(), &env.name, HANDSHAKE_TIMEOUT).await?;
-    let (publisher, mut writer_task) = Publisher::spawn(writer);
+    let (publisher, mut writer_task) = Publisher::spawn(writer, &agent.publishes());
     tracing::debug!(agent = %env.name, "handshake done");
 
-    let topics = agent.topics();
+    let topics = agent.subscribes();
     if !topics.is_empty() {
         publisher.send(AgentFrame::Subscribe(Subscribe { topics }))?;
     }
-    agent
-        .start(&env, &config, &publisher)
-        .await
-        .map_err(|e| RuntimeError::Unexpected(format!("start failed: {e}")))?;
+    if let Err(e) = agent.start(&env, &config, &publisher).await {
+        // Tell the supervisor why before exiting, so `cst status` can say it.
+        let _ = publisher.send(AgentFrame::StartFailed(StartFailed {
+            config: matches!(e, crate::StartError::Config(_)),
+            reason: e.to_string(),
+        }));
+        drop(publisher);
+        let _ = tokio::time::timeout(Duration::from_secs(1), writer_task).await;
+        // The frame is on the socket; give the supervisor a moment to read it before the
+        // exit it explains is reaped (a frame from a dead pid is ignored).
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        return Err(RuntimeError::Start(e));
+    }
     publisher.send(AgentFrame::Ready(Ready {}))?;
     tracing::info!(agent = %env.name, pid = std::process::id(), "ready");
 

@@ -7,11 +7,11 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_clock::{Clock, ServiceClock};
 use cst_config::{ClockSource, CollectorConfig, Config};
 use cst_exchange::{KrakenClient, KrakenConfig};
-use cst_protocol::bus::Counter;
+use cst_protocol::bus::{Counter, Topic};
 use cst_store::Store;
 use tokio::sync::Notify;
 
@@ -41,18 +41,22 @@ pub struct CollectorAgent {
 }
 
 impl Agent for CollectorAgent {
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::CandlesUpdated, Topic::Coverage]
+    }
+
     async fn start(
         &mut self,
         env: &AgentEnv,
         config: &Config,
         bus: &Publisher,
-    ) -> Result<(), String> {
+    ) -> Result<(), StartError> {
         let cfg = config.collector.clone();
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        let store = Store::open(&env.home.db_path())?;
         let mut client_cfg = KrakenConfig::new(cfg.base_url.clone());
         client_cfg.min_interval = cfg.min_request_interval;
         client_cfg.timeout = cfg.request_timeout;
-        let client = KrakenClient::new(client_cfg).map_err(|e| e.to_string())?;
+        let client = KrakenClient::new(client_cfg)?;
         let (stats, wake, bus) = (self.stats.clone(), self.wake.clone(), bus.clone());
         let min_coverage = config.health.min_coverage;
         tokio::spawn(collect_forever(
@@ -162,7 +166,7 @@ async fn cycle_once(
         .store(report.live as u64, Ordering::Relaxed);
     // Events only after the store committed: the store is the truth, events are hints.
     for (pair, latest) in &report.updated {
-        let _ = bus.publish("candles.updated", pair, *latest as u64);
+        let _ = bus.publish(Topic::CandlesUpdated, pair, *latest as u64);
     }
     if let Some(audit) = &report.coverage {
         let fraction = audit.fraction();
@@ -182,7 +186,8 @@ async fn cycle_once(
                 "coverage below health.min_coverage"
             );
         }
-        // The health agent reads the audit from the store and raises the alert.
-        let _ = bus.publish("coverage", &cfg.exchange, audit.at as u64);
+        // The health agent reads the audit from the store, scores it at once and raises the
+        // alert.
+        let _ = bus.publish(Topic::Coverage, &cfg.exchange, audit.at as u64);
     }
 }

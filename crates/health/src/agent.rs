@@ -10,12 +10,12 @@
 
 use std::{collections::VecDeque, sync::Arc, time::Duration};
 
-use cst_agent::{Agent, AgentEnv, Publisher, control::ControlClient};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError, control::ControlClient};
 use cst_clock::ServiceClock;
 use cst_config::{ClockSource, Config, Home};
 use cst_exchange::kraken::{KrakenClient, KrakenConfig};
 use cst_protocol::{
-    bus::{Counter, Event},
+    bus::{Counter, Event, Topic},
     control::ControlRequest,
     health::HealthReport,
     status::{AgentStatus, ServiceStatus},
@@ -170,7 +170,7 @@ impl HealthAgent {
         }
         // The risk agent gates on this: key go / degraded / nogo, version the service time.
         let _ = bus.publish(
-            "health.status",
+            Topic::HealthStatus,
             &report.status.to_string(),
             now.as_ref().map_or(0, |t| (*t).max(0) as u64),
         );
@@ -268,8 +268,12 @@ impl HealthAgent {
 }
 
 impl Agent for HealthAgent {
-    fn topics(&self) -> Vec<String> {
-        vec!["risk.halted".to_string()]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![Topic::RiskHalted, Topic::Coverage]
+    }
+
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::HealthStatus]
     }
 
     async fn start(
@@ -277,8 +281,8 @@ impl Agent for HealthAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
         let (clock, exchange) = match config.collector.clock {
             ClockSource::Live => (ServiceClock::Live, None),
             ClockSource::Exchange => {
@@ -290,21 +294,19 @@ impl Agent for HealthAgent {
                 cfg.retry.max_retries = 0;
                 (
                     ServiceClock::following(CLOCK_READ_EVERY),
-                    Some(Box::new(KrakenClient::new(cfg).map_err(|e| e.to_string())?)),
+                    Some(Box::new(KrakenClient::new(cfg)?)),
                 )
             }
         };
         let delivery = Arc::new(Delivery::default());
         let notifier = Notifier::start(
-            Store::open(&env.home.db_path()).map_err(|e| e.to_string())?,
+            Store::open(&env.home.db_path())?,
             config.health.alerts.webhook.clone(),
             delivery.clone(),
-        )?;
+        )
+        .map_err(StartError::failed)?;
         let mut dedup = Dedup::new(config.health.alerts.repeat_after);
-        for a in store
-            .alerts_between(i64::MIN, i64::MAX)
-            .map_err(|e| e.to_string())?
-        {
+        for a in store.alerts_between(i64::MIN, i64::MAX)? {
             if a.kind == "model_rejected" {
                 dedup.remember_once(&a.kind, &a.subject);
             }
@@ -344,8 +346,17 @@ impl Agent for HealthAgent {
     }
 
     async fn on_event(&mut self, event: Event, _bus: &Publisher) {
-        if event.topic == "risk.halted" {
-            self.halted.insert(event.key, Instant::now());
+        match event.topic {
+            Topic::RiskHalted => {
+                self.halted.insert(event.key, Instant::now());
+            }
+            // A new coverage audit is scored at the next heartbeat, not at the next interval.
+            Topic::Coverage => {
+                if let Some(s) = self.state.as_mut() {
+                    s.last_eval = None;
+                }
+            }
+            _ => {}
         }
     }
 

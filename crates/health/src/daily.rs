@@ -208,9 +208,10 @@ pub fn build(
         });
     }
     let (paper_pnl, paper_note) = paper_pnl(store, config, day_start)?;
-    let gate = cst_ml::gate::GATE;
+    // The bar in force; what passed is what the risk agent's gate runs recorded.
+    let gate = config.risk.min_p_up;
     let predictions = store
-        .prediction_counts(from, to, gate)?
+        .prediction_counts(from, to)?
         .into_iter()
         .map(|c| DailyPredictions {
             horizon_h: c.horizon_h,

@@ -100,6 +100,27 @@ fn the_report_counts_the_day_and_is_written_read_and_rendered() {
         .map(|(dt, p)| prediction(DAY1 + dt, p))
         .collect();
     store.insert_predictions(&preds).unwrap();
+    // The risk agent's gate runs of those hours: what passed is what they recorded.
+    for p in &preds {
+        let passed = p.p_up >= 0.8;
+        store
+            .record_gate(
+                &cst_store::GateRun {
+                    t: p.t,
+                    at: p.t + 60,
+                    predictions: 1,
+                    candidates: u64::from(passed),
+                    empty_reason: None,
+                },
+                &[cst_store::GatedRow {
+                    pair: p.pair.clone(),
+                    horizon_h: p.horizon_h,
+                    passed,
+                    record: "{}".into(),
+                }],
+            )
+            .unwrap();
+    }
     store
         .insert_alert(&StoredAlert {
             at: DAY1 + 3600,

@@ -14,7 +14,6 @@ pub mod explain;
 pub mod export;
 pub mod external;
 pub mod fit;
-pub mod gate;
 pub mod gbm;
 pub mod predict;
 pub mod registry;

@@ -11,7 +11,9 @@ use cst_calibrate::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{MlError, dataset::Dataset, fit::EvalInputs, gate::GATE};
+use cst_config::trading::MIN_P_UP_FLOOR;
+
+use crate::{MlError, dataset::Dataset, fit::EvalInputs};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Versus {
@@ -46,7 +48,7 @@ pub struct EvalReport {
     /// Realised coverage of the conformal 80% intervals, and of the raw q10–q90.
     pub interval: Coverage,
     pub interval_raw: Option<Coverage>,
-    /// Evaluation rows at or above the gate, and how many of them went up.
+    /// Evaluation rows at or above the gate's floor (0.80), and how many of them went up.
     pub gated: usize,
     pub gated_up: usize,
     pub reliability: Reliability,
@@ -88,7 +90,11 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
             pinball_q50.model, pinball_q50.baseline
         ));
     }
-    let gated: Vec<usize> = (0..e.p_up.len()).filter(|&i| e.p_up[i] >= GATE).collect();
+    // Held-out rows at or above the gate's floor: how often such a call went up on data the
+    // model never saw. What the service passed is the risk agent's to count (its gate runs).
+    let gated: Vec<usize> = (0..e.p_up.len())
+        .filter(|&i| e.p_up[i] >= MIN_P_UP_FLOOR)
+        .collect();
     Ok(EvalReport {
         horizon_h: ds.horizon_h,
         feature_set: ds.version.clone(),
@@ -184,7 +190,7 @@ impl EvalReport {
         );
         let _ = writeln!(
             s,
-            "  p_up >= {GATE}: {} rows, {} went up{}",
+            "  p_up >= {MIN_P_UP_FLOOR:.2} (the gate's floor): {} rows, {} went up{}",
             self.gated,
             self.gated_up,
             if self.gated > 0 {

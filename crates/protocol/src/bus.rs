@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::topic::Topic;
+
 /// Agent → supervisor. `Hello` must stay variant 0 (see [`crate::frame::hello_version`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AgentFrame {
@@ -19,6 +21,9 @@ pub enum AgentFrame {
     CommandAck(CommandAck),
     /// The health agent's verdict (accepted from the `health` agent only).
     Health(Box<crate::health::HealthReport>),
+    /// The agent could not start and is about to exit; the supervisor keeps the reason for
+    /// `cst status` (a configuration error exits 78 and opens the breaker at once).
+    StartFailed(StartFailed),
 }
 
 /// Supervisor → agent.
@@ -75,20 +80,27 @@ pub struct Counter {
 /// Topics this agent wants delivered; replaces any earlier subscription.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Subscribe {
-    pub topics: Vec<String>,
+    pub topics: Vec<Topic>,
 }
 
 /// A reference to an artifact in the store that changed: never the data itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// e.g. `candles.updated`, `predictions.updated`.
-    pub topic: String,
+    pub topic: Topic,
     /// Which artifact, e.g. a pair or a model id.
     pub key: String,
     /// Monotonic per (topic, key), so a consumer can skip what it already has.
     pub version: u64,
     /// Filled in by the supervisor when routing; agents leave it empty.
     pub source: String,
+}
+
+/// Why an agent's start failed, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartFailed {
+    /// Exit 78 follows: the configuration cannot work, no retry helps.
+    pub config: bool,
+    pub reason: String,
 }
 
 /// Round-trip probe answered by the supervisor's bus connection directly.

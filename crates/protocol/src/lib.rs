@@ -8,6 +8,7 @@
 //! - [`frame`]: u32 length prefix + postcard payload, size checked before allocating.
 //! - [`bus`]: agent ⇄ supervisor frames on `HOME/run/bus.sock` (handshake, heartbeats,
 //!   publish/subscribe of artifact events, commands).
+//! - [`topic`]: the [`Topic`] of every bus event (typed; a string on the wire).
 //! - [`control`]: `cst` CLI ⇄ supervisor frames on `HOME/run/control.sock`.
 //! - [`status`]: the supervisor's status report (agents, breakers), as protocol v1 knows it.
 //! - [`health`]: the health agent's verdict and the [`health::ServiceReport`] merging both,
@@ -22,9 +23,11 @@ pub mod frame;
 pub mod health;
 pub mod socket;
 pub mod status;
+pub mod topic;
 
 pub use error::{FrameError, SocketError};
 pub use frame::{FrameCodec, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+pub use topic::Topic;
 
 /// The eight agents in start order; the supervisor stops them in reverse.
 pub const AGENTS: [&str; 8] = [

@@ -52,7 +52,7 @@ where
 
 #[test]
 fn every_agent_frame_round_trips() {
-    assert_round_trips(&samples::agent_frames(), samples::agent_variant, 8);
+    assert_round_trips(&samples::agent_frames(), samples::agent_variant, 9);
 }
 
 #[test]

@@ -4,10 +4,10 @@
 //! compile here until a sample for it exists: the round-trip tests cannot silently skip it.
 
 use cst_protocol::{
-    PROTOCOL_VERSION,
+    PROTOCOL_VERSION, Topic,
     bus::{
         AgentFrame, Command, CommandAck, CommandKind, Counter, Event, Heartbeat, Hello, Ping, Pong,
-        Ready, Rejected, Subscribe, SupervisorFrame, Welcome,
+        Ready, Rejected, StartFailed, Subscribe, SupervisorFrame, Welcome,
     },
     control::{AgentName, ClientHello, ControlRequest, ControlResponse, Outcome, ServerHello},
     health::{Check, Component, HealthReport, Metric, ServiceReport},
@@ -26,7 +26,7 @@ pub fn counter(name: &str, value: u64) -> Counter {
 
 pub fn candles_event() -> Event {
     Event {
-        topic: "candles.updated".to_owned(),
+        topic: Topic::CandlesUpdated,
         key: "BTC-EUR".to_owned(),
         version: 1_734_000_123,
         source: String::new(),
@@ -50,7 +50,7 @@ pub fn agent_frames() -> Vec<AgentFrame> {
             counters: vec![],
         }),
         AgentFrame::Subscribe(Subscribe {
-            topics: vec!["candles.updated".to_owned(), "sentiment.updated".to_owned()],
+            topics: vec![Topic::CandlesUpdated, Topic::FeaturesTechnical],
         }),
         AgentFrame::Publish(candles_event()),
         AgentFrame::Ping(Ping { seq: 9 }),
@@ -59,6 +59,10 @@ pub fn agent_frames() -> Vec<AgentFrame> {
             outcome: "config reloaded: 2 pairs added".to_owned(),
         }),
         AgentFrame::Health(Box::new(health_report())),
+        AgentFrame::StartFailed(StartFailed {
+            config: true,
+            reason: "sentiment.replay_csv /data/news.csv: No such file or directory".to_owned(),
+        }),
     ]
 }
 
@@ -72,6 +76,7 @@ pub fn agent_variant(frame: &AgentFrame) -> usize {
         AgentFrame::Ping(_) => 5,
         AgentFrame::CommandAck(_) => 6,
         AgentFrame::Health(_) => 7,
+        AgentFrame::StartFailed(_) => 8,
     }
 }
 

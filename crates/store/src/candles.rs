@@ -193,6 +193,26 @@ impl Store {
         Ok(stmt.query_row(params![exchange, timeframe.seconds()], |r| r.get(0))?)
     }
 
+    /// Every (pair, open time) of `exchange`'s `timeframe` candles with `from <= open_time <=
+    /// to`, oldest first (then by pair): the hours a restarted agent has to catch up on.
+    pub fn candle_times_between(
+        &self,
+        exchange: &str,
+        timeframe: Timeframe,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.pair, c.open_time FROM series s JOIN candles c ON c.series = s.id
+             WHERE s.exchange = ?1 AND s.timeframe = ?2 AND c.open_time BETWEEN ?3 AND ?4
+             ORDER BY c.open_time, s.pair",
+        )?;
+        let rows = stmt.query_map(params![exchange, timeframe.seconds(), from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// `select` is a fixed query prefix; the series is filled in here.
     fn open_time_bound(&self, key: &CandleKey, select: &str) -> Result<Option<i64>, StoreError> {
         let sql = format!(

@@ -133,3 +133,29 @@ fn a_bounded_gap_scan_still_sees_a_hole_that_began_before_its_window() {
     // A scan that starts after the hole does not.
     assert!(s.gaps_since(&key(), 1704078000).unwrap().is_empty());
 }
+
+#[test]
+fn candle_times_between_lists_every_pair_hour_oldest_first() {
+    let (_d, mut s) = store();
+    s.insert_candles(&key(), &real(), "test").unwrap();
+    // ETH has only the second and fourth hours (a gap stays a gap).
+    let eth = CandleKey::new("binance", "ETH/USDT", Timeframe::H1);
+    let other = CandleKey::new("kraken", "XBT/USD", Timeframe::H1);
+    s.insert_candles(&eth, &[real()[1], real()[3]], "test")
+        .unwrap();
+    s.insert_candles(&other, &real(), "test").unwrap();
+    let got = s
+        .candle_times_between("binance", Timeframe::H1, 1704070800, 1704078000)
+        .unwrap();
+    let want: Vec<(String, i64)> = [
+        ("BTC/USDT", 1704070800),
+        ("ETH/USDT", 1704070800),
+        ("BTC/USDT", 1704074400),
+        ("BTC/USDT", 1704078000),
+        ("ETH/USDT", 1704078000),
+    ]
+    .iter()
+    .map(|(p, t)| (p.to_string(), *t))
+    .collect();
+    assert_eq!(got, want);
+}

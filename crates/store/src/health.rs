@@ -56,8 +56,8 @@ pub struct StoredAlert {
     pub delivered: String,
 }
 
-/// Predictions of one horizon over a span: how many were made and how many passed the
-/// probability bar.
+/// Predictions of one horizon over a span: how many were made, and how many passed the
+/// risk agent's gate (its recorded gate runs: the one gate there is).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PredictionCount {
     pub horizon_h: u32,
@@ -266,19 +266,25 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Per horizon: predictions made at decision times in `[from, to]`, and how many had a
-    /// calibrated P(up) of at least `bar`.
+    /// Per horizon: predictions made at decision times in `[from, to]`, and how many the
+    /// risk agent's gate runs of those hours passed. A horizon with candidates but no stored
+    /// prediction (a pruned table) is still listed.
     pub fn prediction_counts(
         &self,
         from: i64,
         to: i64,
-        bar: f64,
     ) -> Result<Vec<PredictionCount>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT horizon_h, count(*), sum(p_up >= ?3) FROM predictions \
-             WHERE t BETWEEN ?1 AND ?2 GROUP BY horizon_h ORDER BY horizon_h",
+            "WITH made AS (SELECT horizon_h, count(*) AS n FROM predictions \
+                           WHERE t BETWEEN ?1 AND ?2 GROUP BY horizon_h), \
+                  gated AS (SELECT horizon_h, count(*) AS n FROM candidates \
+                            WHERE passed AND t BETWEEN ?1 AND ?2 GROUP BY horizon_h) \
+             SELECT horizon_h, coalesce(made.n, 0), coalesce(gated.n, 0) \
+             FROM (SELECT horizon_h FROM made UNION SELECT horizon_h FROM gated) h \
+             LEFT JOIN made USING (horizon_h) LEFT JOIN gated USING (horizon_h) \
+             ORDER BY horizon_h",
         )?;
-        let rows = stmt.query_map(params![from, to, bar], |r| {
+        let rows = stmt.query_map(params![from, to], |r| {
             Ok(PredictionCount {
                 horizon_h: r.get(0)?,
                 made: r.get(1)?,

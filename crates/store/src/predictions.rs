@@ -61,6 +61,15 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The newest decision time with a stored prediction for `pair` (the primary key's
+    /// prefix: no scan).
+    pub fn latest_prediction_t(&self, pair: &str) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT max(t) FROM predictions WHERE pair = ?1")?;
+        Ok(stmt.query_row(params![pair], |r| r.get(0))?)
+    }
+
     /// Decision hours after `after` with stored predictions, oldest first.
     pub fn prediction_hours_after(&self, after: i64) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self
@@ -123,4 +132,41 @@ fn row_to_prediction(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredPrediction
         conf: r.get(9)?,
         quality_prob: r.get(10)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pair: &str, t: i64, horizon_h: u32) -> StoredPrediction {
+        StoredPrediction {
+            pair: pair.into(),
+            t,
+            horizon_h,
+            model_id: "m".into(),
+            feature_set: "fs".into(),
+            p_up: 0.5,
+            pred: 0.0,
+            lo: -0.01,
+            hi: 0.01,
+            conf: 0.5,
+            quality_prob: 0.5,
+        }
+    }
+
+    #[test]
+    fn the_latest_prediction_hour_is_per_pair() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("cst.db")).unwrap();
+        assert_eq!(s.latest_prediction_t("BTC/USDT").unwrap(), None);
+        s.insert_predictions(&[
+            p("BTC/USDT", 7200, 1),
+            p("BTC/USDT", 3600, 24),
+            p("ETH/USDT", 10_800, 1),
+        ])
+        .unwrap();
+        assert_eq!(s.latest_prediction_t("BTC/USDT").unwrap(), Some(7200));
+        assert_eq!(s.latest_prediction_t("ETH/USDT").unwrap(), Some(10_800));
+        assert_eq!(s.latest_prediction_t("SOL/USDT").unwrap(), None);
+    }
 }

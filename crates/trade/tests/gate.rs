@@ -265,3 +265,38 @@ fn the_round_trip_uses_the_pairs_own_fee_schedule_where_the_exchange_listed_one(
     // 2 × 0.26% and the same 18 bps spread as with the configured 0.40%.
     assert!((0.0068..0.0072).contains(&cost), "{cost}");
 }
+
+/// Moved from the ml crate's gate when that second gate went: the bar is inclusive, the
+/// order is best P(up) first (then the larger forecast), and a confident *down* call is no
+/// buy signal whatever its confidence.
+#[test]
+fn only_calibrated_p_up_at_or_above_the_bar_passes_best_first() {
+    let c = config("");
+    let pairs = ["BTC/USDT", "ETH/USDT", "SOL/USDT", "ADA/USDT", "XRP/USDT"];
+    let m = market(&pairs);
+    let active = active(24, "h24-model", 0.02);
+    let fees = fees(&c);
+    let cx = context(&c, &active, &fees);
+    let preds = vec![
+        prediction("BTC/USDT", JUNE_10, 24, 0.79999, 0.04, 0.08),
+        prediction("ETH/USDT", JUNE_10, 24, 0.80, 0.015, 0.06),
+        prediction("SOL/USDT", JUNE_10, 24, 0.93, 0.02, 0.06),
+        // conf 0.95, but down.
+        prediction("ADA/USDT", JUNE_10, 24, 0.05, -0.06, -0.02),
+        prediction("XRP/USDT", JUNE_10, 24, 0.93, 0.03, 0.07),
+    ];
+    let v = gate(&preds, &m, &cx);
+    let passed: Vec<&str> = v.candidates.iter().map(|c| c.pair.as_str()).collect();
+    assert_eq!(passed, ["XRP/USDT", "SOL/USDT", "ETH/USDT"], "{v:#?}");
+    let mut raised = c.risk.clone();
+    raised.min_p_up = 0.95;
+    let v = gate(
+        &preds,
+        &m,
+        &GateContext {
+            risk: &raised,
+            ..cx.clone()
+        },
+    );
+    assert!(v.candidates.is_empty());
+}

@@ -165,10 +165,13 @@ async fn reject(writer: &mut Writer, reason: &str) {
 }
 
 /// What one frame may carry: an agent is trusted with its own work, not with the
-/// supervisor's memory. Counters are a few named totals; topics and keys are short names.
+/// supervisor's memory. Counters are a few named totals, keys short names; a topic is one of
+/// the known [`cst_protocol::Topic`]s (an unknown name does not decode).
 pub const MAX_COUNTERS: usize = 64;
 pub const MAX_TOPICS: usize = 64;
 pub const MAX_NAME_BYTES: usize = 256;
+/// A start failure's reason: a sentence or two, with a path or a URL in it.
+pub const MAX_REASON_BYTES: usize = 4096;
 
 fn check_size(frame: &AgentFrame) -> Result<(), String> {
     let long = |s: &String| s.len() > MAX_NAME_BYTES;
@@ -180,15 +183,14 @@ fn check_size(frame: &AgentFrame) -> Result<(), String> {
         AgentFrame::Heartbeat(hb) if hb.counters.iter().any(|c| long(&c.name)) => {
             Err(format!("counter name over {MAX_NAME_BYTES} bytes"))
         }
-        AgentFrame::Subscribe(sub)
-            if sub.topics.len() > MAX_TOPICS || sub.topics.iter().any(long) =>
-        {
-            Err(format!(
-                "subscription beyond {MAX_TOPICS} topics of at most {MAX_NAME_BYTES} bytes"
-            ))
+        AgentFrame::Subscribe(sub) if sub.topics.len() > MAX_TOPICS => {
+            Err(format!("subscription beyond {MAX_TOPICS} topics"))
         }
-        AgentFrame::Publish(e) if long(&e.topic) || long(&e.key) => {
-            Err(format!("event topic or key over {MAX_NAME_BYTES} bytes"))
+        AgentFrame::StartFailed(f) if f.reason.len() > MAX_REASON_BYTES => Err(format!(
+            "start failure reason over {MAX_REASON_BYTES} bytes"
+        )),
+        AgentFrame::Publish(e) if long(&e.key) => {
+            Err(format!("event key over {MAX_NAME_BYTES} bytes"))
         }
         _ => Ok(()),
     }
@@ -240,7 +242,7 @@ async fn pump(
 
 #[cfg(test)]
 mod tests {
-    use cst_protocol::bus::{Counter, Event, Heartbeat, Subscribe};
+    use cst_protocol::bus::{Counter, Event, Heartbeat, Subscribe, Topic};
 
     use super::*;
 
@@ -266,13 +268,13 @@ mod tests {
         assert!(check_size(&counters(1, MAX_NAME_BYTES + 1)).is_err());
         let topics = |n: usize| {
             AgentFrame::Subscribe(Subscribe {
-                topics: vec!["t".into(); n],
+                topics: vec![Topic::Predictions; n],
             })
         };
         assert!(check_size(&topics(MAX_TOPICS)).is_ok());
         assert!(check_size(&topics(MAX_TOPICS + 1)).is_err());
         let event = AgentFrame::Publish(Event {
-            topic: "candles.updated".into(),
+            topic: Topic::CandlesUpdated,
             key: "k".repeat(MAX_NAME_BYTES + 1),
             version: 1,
             source: String::new(),

@@ -36,7 +36,7 @@ const ACK_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Slot {
     pub machine: AgentMachine,
     pub conn: Option<(u32, mpsc::Sender<SupervisorFrame>)>,
-    pub topics: Vec<String>,
+    pub topics: Vec<cst_protocol::Topic>,
     pub counters: Vec<Counter>,
     pub usage: Option<(u64, f32)>,
     pub last_exit: Option<ExitInfo>,
@@ -358,6 +358,10 @@ impl Core {
                 } else {
                     tracing::warn!(agent = %slot.machine.name, "health report from an agent other than `health` ignored");
                 }
+            }
+            AgentFrame::StartFailed(failed) => {
+                tracing::error!(agent = %slot.machine.name, reason = %failed.reason, "start failed");
+                slot.machine.on_start_failed(pid, failed.reason);
             }
             // Answered by the connection task; never forwarded.
             AgentFrame::Hello(_) | AgentFrame::Ping(_) => {}

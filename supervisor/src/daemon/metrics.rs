@@ -113,11 +113,6 @@ pub fn render(report: &ServiceReport, stats: &SocketStats) -> String {
             "predictions",
         ),
         (
-            "predictions_gated_total",
-            "Predictions with a calibrated P(up) at or above the 0.80 gate",
-            "predictions_gated",
-        ),
-        (
             "inference_batches_total",
             "Hourly batches served by the ml agent (feature rows and inference for every pair)",
             "serve_batches",
@@ -128,6 +123,7 @@ pub fn render(report: &ServiceReport, stats: &SocketStats) -> String {
             c.inc_by(reported(report, "ml", counter));
         }
     }
+
     if let Some(c) = s.add(Counter::new(
         "inference_seconds_total",
         "Time the ml agent spent serving batches; rate over inference_batches_total is the latency",
@@ -170,7 +166,7 @@ pub fn render(report: &ServiceReport, stats: &SocketStats) -> String {
         ),
         (
             "gate_candidates_total",
-            "Predictions that passed the gate",
+            "Predictions that passed the risk agent's gate (the one gate: its recorded runs)",
             "risk",
             "candidates",
         ),

@@ -135,6 +135,8 @@ pub struct AgentMachine {
     started_once: bool,
     /// Why the last process ended (filled in on every exit).
     last_exit_reason: Option<String>,
+    /// The live process's own word on why its start failed, read at its exit.
+    start_failed: Option<(u32, String)>,
     /// A stop arrived while the spawner was still starting the process.
     stop_pending: bool,
     /// The supervisor is shutting down: nothing starts any more.
@@ -156,6 +158,7 @@ impl AgentMachine {
             restarts: 0,
             started_once: false,
             last_exit_reason: None,
+            start_failed: None,
             stop_pending: false,
             halted: false,
         }
@@ -172,6 +175,13 @@ impl AgentMachine {
     }
     pub fn last_exit_reason(&self) -> Option<&str> {
         self.last_exit_reason.as_deref()
+    }
+
+    /// The agent `pid` said why its start failed; its exit, which follows, carries it.
+    pub fn on_start_failed(&mut self, pid: u32, reason: String) {
+        if self.pid() == Some(pid) {
+            self.start_failed = Some((pid, reason));
+        }
     }
 
     /// The pid of the live process, if any.
@@ -291,7 +301,17 @@ impl AgentMachine {
         if self.pid() != Some(exit.pid) {
             return Vec::new();
         }
-        let described = exit.describe();
+        let mut described = exit.describe();
+        let said = self
+            .start_failed
+            .take()
+            .filter(|(pid, _)| *pid == exit.pid)
+            .map(|(_, reason)| reason);
+        // A configuration error's reason goes into the breaker's (said once); any other
+        // start failure's into the exit's.
+        if let Some(said) = said.as_ref().filter(|_| exit.code != Some(EXIT_CONFIG)) {
+            described = format!("{described}: {said}");
+        }
         match std::mem::replace(&mut self.phase, Phase::Spawning) {
             Phase::Stopping { then, .. } => {
                 self.last_exit_reason = Some(format!("stopped on request ({described})"));
@@ -307,8 +327,11 @@ impl AgentMachine {
                 self.crashed(format!("{reason}; {described}"), None, now)
             }
             Phase::Starting { .. } | Phase::Ready { .. } => {
-                let fatal = (exit.code == Some(EXIT_CONFIG)).then(|| {
-                    format!("exit code {EXIT_CONFIG}: the agent reports a configuration error")
+                let fatal = (exit.code == Some(EXIT_CONFIG)).then(|| match &said {
+                    Some(said) => format!("exit code {EXIT_CONFIG}: {said}"),
+                    None => {
+                        format!("exit code {EXIT_CONFIG}: the agent reports a configuration error")
+                    }
                 });
                 self.crashed(described, fatal, now)
             }

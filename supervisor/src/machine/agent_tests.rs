@@ -142,6 +142,34 @@ async fn exit_78_opens_the_breaker_without_a_restart() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_start_failure_the_agent_explains_is_carried_by_its_exit() {
+    // A configuration error: the breaker's reason says what the agent said.
+    let mut m = machine();
+    assert_eq!(m.start(), vec![Action::Spawn]);
+    m.on_spawned(7, Instant::now());
+    m.on_start_failed(7, "configuration error: whale.k must be positive".into());
+    m.on_exit(&exit(7, 78), Instant::now());
+    assert_eq!(m.state(), AgentState::BreakerOpen);
+    assert_eq!(
+        m.breaker().reason(),
+        Some("exit code 78: configuration error: whale.k must be positive")
+    );
+    // Any other failure: retried, and the last exit says why.
+    let mut m = machine();
+    assert_eq!(m.start(), vec![Action::Spawn]);
+    m.on_spawned(8, Instant::now());
+    m.on_start_failed(8, "cannot start: database is locked".into());
+    // A word from another (older) process is not this one's.
+    m.on_start_failed(3, "stale".into());
+    m.on_exit(&exit(8, 1), Instant::now());
+    assert_eq!(
+        m.last_exit_reason(),
+        Some("exited with code 1: cannot start: database is locked")
+    );
+    assert_ne!(m.state(), AgentState::BreakerOpen);
+}
+
+#[tokio::test(start_paused = true)]
 async fn breaker_probe_after_cooldown_closes_on_ready() {
     let mut m = machine();
     ready(&mut m, 7);

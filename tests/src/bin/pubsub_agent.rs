@@ -1,19 +1,20 @@
 //! A well-behaved agent with a domain of its own, for the end-to-end tests of the bus's
 //! publish/subscribe: `pubsub_agent publish TOPIC` announces a new version of artifact `k`
-//! every 100 ms; `pubsub_agent subscribe TOPIC` prints every event it receives.
+//! every 100 ms; `pubsub_agent subscribe TOPIC` prints every event it receives. TOPIC is a
+//! topic's name (`predictions`, …); an unknown one is refused before connecting.
 
 #![allow(clippy::print_stdout)]
 
 use std::time::Duration;
 
-use cst_agent::{Agent, AgentEnv, Publisher};
-use cst_protocol::bus::Event;
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
+use cst_protocol::bus::{Event, Topic};
 
-struct Subscriber(String);
+struct Subscriber(Topic);
 
 impl Agent for Subscriber {
-    fn topics(&self) -> Vec<String> {
-        vec![self.0.clone()]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![self.0]
     }
 
     async fn on_event(&mut self, e: Event, _bus: &Publisher) {
@@ -24,19 +25,23 @@ impl Agent for Subscriber {
     }
 }
 
-struct Publishing(String);
+struct Publishing(Topic);
 
 impl Agent for Publishing {
+    fn publishes(&self) -> Vec<Topic> {
+        vec![self.0]
+    }
+
     async fn start(
         &mut self,
         _env: &AgentEnv,
         _config: &cst_config::Config,
         bus: &Publisher,
-    ) -> Result<(), String> {
-        let (bus, topic) = (bus.clone(), self.0.clone());
+    ) -> Result<(), StartError> {
+        let (bus, topic) = (bus.clone(), self.0);
         tokio::spawn(async move {
             for version in 1.. {
-                if bus.publish(&topic, "k", version).is_err() {
+                if bus.publish(topic, "k", version).is_err() {
                     return;
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -52,14 +57,16 @@ async fn main() -> anyhow::Result<()> {
     let (Some(role), Some(topic)) = (args.get(1), args.get(2)) else {
         anyhow::bail!("usage: pubsub_agent publish|subscribe TOPIC");
     };
+    let topic =
+        Topic::from_name(topic).ok_or_else(|| anyhow::anyhow!("unknown topic {topic:?}"))?;
     let env = AgentEnv {
         name: std::env::var("CST_AGENT")?,
         home: cst_config::Home::new(std::env::var("CST_HOME")?),
         config_path: None,
     };
     match role.as_str() {
-        "publish" => cst_agent::run(env, Publishing(topic.clone())).await?,
-        "subscribe" => cst_agent::run(env, Subscriber(topic.clone())).await?,
+        "publish" => cst_agent::run(env, Publishing(topic)).await?,
+        "subscribe" => cst_agent::run(env, Subscriber(topic)).await?,
         other => anyhow::bail!("unknown role {other:?}"),
     }
     Ok(())

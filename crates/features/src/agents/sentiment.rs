@@ -1,14 +1,15 @@
 //! The sentiment agent: every poll interval (or `cst run-now sentiment`) reads news — RSS/
 //! Atom feeds, or a recorded news CSV replayed along the service clock — maps each item to
 //! coins, scores it with the lexicon (and the LLM when a key is configured), stores it once,
-//! records the span the source was read over, and publishes `features.sentiment`.
+//! records the span the source was read over. It announces nothing on the bus: the row
+//! builder reads the stored hourly scores when the ml agent serves an hour.
 
 use std::sync::{
     Arc,
     atomic::{AtomicU64, Ordering},
 };
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::{ClockSource, Config, LlmSettings, NewsSource, SentimentConfig};
 use cst_exchange::{BreakerPolicy, Exchange, KrakenClient, KrakenConfig};
 use cst_protocol::bus::Counter;
@@ -96,22 +97,22 @@ impl Agent for SentimentAgent {
         &mut self,
         env: &AgentEnv,
         config: &Config,
-        bus: &Publisher,
-    ) -> Result<(), String> {
+        _bus: &Publisher,
+    ) -> Result<(), StartError> {
         let cfg = config.sentiment.clone();
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+        let store = Store::open(&env.home.db_path())?;
         let reader = match &cfg.source {
             NewsSource::Feeds(urls) => Reader::Feeds(
                 FeedClient::new(FeedConfig {
                     timeout: cfg.request_timeout,
                     ..FeedConfig::default()
-                })
-                .map_err(|e| e.to_string())?,
+                })?,
                 urls.clone(),
             ),
             NewsSource::Replay(path) => {
-                let replay = NewsReplay::load(path)
-                    .map_err(|e| format!("sentiment.replay_csv {}: {e}", path.display()))?;
+                let replay = NewsReplay::load(path).map_err(|e| {
+                    StartError::config(format!("sentiment.replay_csv {}: {e}", path.display()))
+                })?;
                 let name = path.file_name().map_or_else(
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into_owned(),
@@ -121,13 +122,12 @@ impl Agent for SentimentAgent {
         };
         let time = match config.collector.clock {
             ClockSource::Live => Time::Live,
-            ClockSource::Exchange => Time::Exchange(Box::new(
-                KrakenClient::new(KrakenConfig::new(config.collector.base_url.clone()))
-                    .map_err(|e| e.to_string())?,
-            )),
+            ClockSource::Exchange => Time::Exchange(Box::new(KrakenClient::new(
+                KrakenConfig::new(config.collector.base_url.clone()),
+            )?)),
         };
         let llm = match &cfg.llm {
-            Some(s) => LlmClient::new(llm_config(s)).map_err(|e| e.to_string())?,
+            Some(s) => LlmClient::new(llm_config(s))?,
             None => None,
         };
         let worker = Worker {
@@ -140,7 +140,7 @@ impl Agent for SentimentAgent {
             llm,
             stats: self.stats.clone(),
         };
-        tokio::spawn(worker.run(self.wake.clone(), bus.clone()));
+        tokio::spawn(worker.run(self.wake.clone()));
         Ok(())
     }
 
@@ -167,13 +167,11 @@ impl Agent for SentimentAgent {
 }
 
 impl Worker {
-    async fn run(mut self, wake: Arc<Notify>, bus: Publisher) {
+    async fn run(mut self, wake: Arc<Notify>) {
         loop {
             match self.time.now().await {
                 Ok(now) => match self.cycle(now).await {
-                    Ok(Some(source)) => {
-                        let _ = bus.publish("features.sentiment", &source, now as u64);
-                    }
+                    Ok(Some(source)) => tracing::debug!(source, now, "news stored"),
                     Ok(None) => {}
                     Err(e) => tracing::error!(error = %e, "news cycle failed"),
                 },

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
 use cst_indicators::TechnicalEngine;
 use cst_market::Timeframe;
-use cst_protocol::bus::{Counter, Event};
+use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{CandleKey, Store};
 
 use crate::HOUR;
@@ -64,8 +64,12 @@ impl TechnicalAgent {
 }
 
 impl Agent for TechnicalAgent {
-    fn topics(&self) -> Vec<String> {
-        vec!["candles.updated".to_string()]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![Topic::CandlesUpdated]
+    }
+
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::FeaturesTechnical]
     }
 
     async fn start(
@@ -73,12 +77,11 @@ impl Agent for TechnicalAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
         self.exchange = config.collector.exchange.clone();
         let pairs: Vec<String> = store
-            .candle_keys()
-            .map_err(|e| e.to_string())?
+            .candle_keys()?
             .into_iter()
             .filter(|k| k.exchange == self.exchange && k.timeframe == Timeframe::H1)
             .map(|k| k.pair)
@@ -86,7 +89,7 @@ impl Agent for TechnicalAgent {
         self.store = Some(store);
         // Warm every pair from history, so the first live candle gives a row at once.
         for pair in pairs {
-            self.catch_up(&pair).map_err(|e| e.to_string())?;
+            self.catch_up(&pair)?;
         }
         tracing::info!(
             pairs = self.engines.len(),
@@ -99,7 +102,7 @@ impl Agent for TechnicalAgent {
     async fn on_event(&mut self, event: Event, bus: &Publisher) {
         match self.catch_up(&event.key) {
             Ok(Some(t)) => {
-                let _ = bus.publish("features.technical", &event.key, t as u64);
+                let _ = bus.publish(Topic::FeaturesTechnical, &event.key, t as u64);
             }
             Ok(None) => {}
             Err(e) => {
@@ -115,7 +118,7 @@ impl Agent for TechnicalAgent {
         for pair in pairs {
             if let Ok(Some(t)) = self.catch_up(&pair) {
                 stepped += 1;
-                let _ = bus.publish("features.technical", &pair, t as u64);
+                let _ = bus.publish(Topic::FeaturesTechnical, &pair, t as u64);
             }
         }
         format!("{stepped} pairs had new rows")

@@ -1,13 +1,14 @@
 //! The whale agent: when an hour closes for a pair (`candles.updated`), builds that hour's
 //! whale and book groups with the same builder training uses, logs the whale trades it
-//! found, and publishes `features.whale` (key: pair, version: the hour's end). A deployment
+//! found, and counts them; it announces nothing on the bus (the row builder reads the stored
+//! trades and books when the ml agent serves the hour). A deployment
 //! whose FeatureSet leaves both groups out runs this agent idle, and its counters say so.
 
 use std::collections::BTreeMap;
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
-use cst_protocol::bus::{Counter, Event};
+use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::Store;
 
 use crate::{BuildContext, Built, FeatureBuilder, FeatureSet, Group, GroupSpec, HOUR};
@@ -35,8 +36,8 @@ fn own_set(set: &FeatureSet) -> Option<FeatureSet> {
 }
 
 impl Agent for WhaleAgent {
-    fn topics(&self) -> Vec<String> {
-        vec!["candles.updated".to_string()]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![Topic::CandlesUpdated]
     }
 
     async fn start(
@@ -44,11 +45,10 @@ impl Agent for WhaleAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
         let exchange = config.collector.exchange.clone();
-        let mut ctx =
-            BuildContext::for_deployment(config, &exchange, &store).map_err(|e| e.to_string())?;
+        let mut ctx = BuildContext::for_deployment(config, &exchange, &store)?;
         match own_set(&ctx.set) {
             Some(set) => {
                 ctx.set = set;
@@ -62,7 +62,7 @@ impl Agent for WhaleAgent {
         Ok(())
     }
 
-    async fn on_event(&mut self, event: Event, bus: &Publisher) {
+    async fn on_event(&mut self, event: Event, _bus: &Publisher) {
         let (Some(store), Some(ctx)) = (&self.store, &self.ctx) else {
             return;
         };
@@ -92,7 +92,6 @@ impl Agent for WhaleAgent {
                     self.whale_trades += whales as u64;
                     tracing::info!(pair = event.key, t, whales, "whale trades in the hour");
                 }
-                let _ = bus.publish("features.whale", &event.key, t as u64);
             }
             Ok(Built::NoRow { missing, .. }) => {
                 self.missing += 1;

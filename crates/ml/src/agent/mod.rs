@@ -10,6 +10,11 @@
 //! batch, so a model activated by `cst train` (or a rollback) is served from the next hour
 //! on without a restart.
 //!
+//! Events are hints, the store is the truth: at start the agent lists every pair-hour with a
+//! closed candle after that pair's newest stored prediction (within
+//! `health.max_feature_age_h` of the data's newest hour) and serves them, oldest hour first,
+//! before any new event: hours announced while it was down are predicted, none twice.
+//!
 //! Retraining ([`training`]) runs in a child process while inference goes on: every
 //! horizon when the data's clock (the decision time of the rows it receives — the
 //! exchange's time in a replay) crosses 00:00 UTC, and a single horizon when the hourly
@@ -18,11 +23,14 @@
 mod monitor;
 pub mod training;
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use std::collections::BTreeMap;
+
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
 use cst_features::BuildContext;
-use cst_protocol::bus::{Counter, Event};
-use cst_store::{BlobStore, Store};
+use cst_market::Timeframe;
+use cst_protocol::bus::{Counter, Event, Topic};
+use cst_store::{BlobStore, Store, StoreError};
 
 use crate::{
     MlError,
@@ -42,12 +50,17 @@ pub struct MlAgent {
     /// (pair, t) received and not served yet: a burst (one hour of every pair) is served as
     /// one batch, on the next heartbeat tick or when a newer hour arrives.
     pending: Vec<(String, i64)>,
+    /// (pair, t) missed while the agent was down, oldest hour first: served before any
+    /// new event.
+    backlog: Vec<(String, i64)>,
+    /// The newest decision time served (or found stored) per pair: an event for it or an
+    /// older hour is a repeat and is not served again.
+    served: BTreeMap<String, i64>,
+    hours_caught_up: u64,
     predictions: u64,
     rows_missing: u64,
     skipped_no_model: u64,
     errors: u64,
-    /// Predictions with a calibrated P(up) at or above [`crate::gate::GATE`].
-    predictions_gated: u64,
     /// Time spent serving batches (rows and inference), and how many.
     serve_micros: u64,
     serve_batches: u64,
@@ -227,6 +240,21 @@ impl MlAgent {
         }
     }
 
+    /// Serves the backlog, one batch per hour, oldest first.
+    fn catch_up(&mut self, bus: &Publisher) {
+        if self.backlog.is_empty() {
+            return;
+        }
+        self.flush(bus);
+        let backlog = std::mem::take(&mut self.backlog);
+        for hour in backlog.chunk_by(|a, b| a.1 == b.1) {
+            self.schedule(hour[0].1);
+            self.pending = hour.to_vec();
+            self.flush(bus);
+            self.hours_caught_up += 1;
+        }
+    }
+
     /// Serves every pending (pair, t) as one batch, stores the predictions in one
     /// transaction and announces each pair's.
     fn flush(&mut self, bus: &Publisher) {
@@ -234,6 +262,10 @@ impl MlAgent {
             return;
         }
         let items = std::mem::take(&mut self.pending);
+        for (pair, t) in &items {
+            let newest = self.served.entry(pair.clone()).or_insert(*t);
+            *newest = (*newest).max(*t);
+        }
         if let Err(e) = self.sync_models() {
             self.errors += 1;
             tracing::error!(error = %e, "cannot load the active models: no predictions");
@@ -265,10 +297,6 @@ impl MlAgent {
             match served {
                 Served::Predicted { row, predictions } => {
                     self.monitor.push(row.t, row.values);
-                    self.predictions_gated += predictions
-                        .iter()
-                        .filter(|p| p.p_up >= crate::gate::GATE)
-                        .count() as u64;
                     rows.extend(predictions);
                     announce.push((pair, *t));
                 }
@@ -288,7 +316,7 @@ impl MlAgent {
             Ok(n) => {
                 self.predictions += n;
                 for (pair, t) in announce {
-                    let _ = bus.publish("predictions", pair, t as u64);
+                    let _ = bus.publish(Topic::Predictions, pair, t as u64);
                 }
             }
             Err(e) => {
@@ -303,8 +331,12 @@ impl MlAgent {
 }
 
 impl Agent for MlAgent {
-    fn topics(&self) -> Vec<String> {
-        vec!["features.technical".to_string()]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![Topic::FeaturesTechnical]
+    }
+
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::Predictions]
     }
 
     async fn start(
@@ -312,11 +344,10 @@ impl Agent for MlAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
         let exchange = config.collector.exchange.clone();
-        let ctx =
-            BuildContext::for_deployment(config, &exchange, &store).map_err(|e| e.to_string())?;
+        let ctx = BuildContext::for_deployment(config, &exchange, &store)?;
         self.state = Some(State {
             store,
             blobs: BlobStore::new(env.home.blobs_dir()),
@@ -334,11 +365,29 @@ impl Agent for MlAgent {
                 tracing::error!(error = %e, "cannot load the active models: no predictions");
             }
         }
+        if let Some(s) = &self.state {
+            let (backlog, served) =
+                missed(&s.store, &s.ctx.exchange, config.health.max_feature_age_h)?;
+            if let (Some(first), Some(last)) = (backlog.first(), backlog.last()) {
+                tracing::info!(
+                    rows = backlog.len(),
+                    from = first.1,
+                    to = last.1,
+                    "catching up on the hours missed while down"
+                );
+            }
+            self.backlog = backlog;
+            self.served = served;
+        }
         Ok(())
     }
 
     async fn on_event(&mut self, event: Event, bus: &Publisher) {
         let t = event.version as i64;
+        self.catch_up(bus);
+        if self.served.get(&event.key).is_some_and(|&s| t <= s) {
+            return;
+        }
         self.schedule(t);
         if self.pending.iter().any(|(_, p)| *p != t) {
             self.flush(bus);
@@ -363,6 +412,7 @@ impl Agent for MlAgent {
             }
             self.load_error = failed;
         }
+        self.catch_up(bus);
         self.flush(bus);
     }
 
@@ -394,10 +444,10 @@ impl Agent for MlAgent {
                 (horizons - self.server.loaded.len().min(horizons)) as u64,
             ),
             ("predictions", self.predictions),
-            ("predictions_gated", self.predictions_gated),
             ("serve_micros", self.serve_micros),
             ("serve_batches", self.serve_batches),
             ("rows_missing", self.rows_missing),
+            ("hours_caught_up", self.hours_caught_up),
             ("skipped_no_model", self.skipped_no_model),
             ("errors", self.errors),
             ("trainings_started", self.trainer.started),
@@ -408,4 +458,39 @@ impl Agent for MlAgent {
             ("drift_detected", self.monitor.detected),
         ])
     }
+}
+
+/// Pair-hours to serve, oldest first, and the newest stored prediction per pair.
+type Missed = (Vec<(String, i64)>, BTreeMap<String, i64>);
+
+/// The pair-hours with a closed candle after the pair's newest stored prediction, within
+/// `max_age_h` hours of the data's newest hour, oldest hour first; and the newest stored
+/// prediction per pair. A pair never predicted has missed nothing: it is not served from the
+/// past (a first model starts at the next hour, as `cst train` says).
+fn missed(store: &Store, exchange: &str, max_age_h: u32) -> Result<Missed, StoreError> {
+    const HOUR: i64 = 3600;
+    let Some(newest) = store.newest_open_time(exchange, Timeframe::H1)? else {
+        return Ok(Default::default());
+    };
+    let from = newest - (i64::from(max_age_h) - 1).max(0) * HOUR;
+    let mut latest: BTreeMap<String, Option<i64>> = BTreeMap::new();
+    let mut backlog = Vec::new();
+    for (pair, open) in store.candle_times_between(exchange, Timeframe::H1, from, newest)? {
+        let last = match latest.get(&pair) {
+            Some(last) => *last,
+            None => {
+                let last = store.latest_prediction_t(&pair)?;
+                latest.insert(pair.clone(), last);
+                last
+            }
+        };
+        if last.is_some_and(|l| open + HOUR > l) {
+            backlog.push((pair, open + HOUR));
+        }
+    }
+    let served = latest
+        .into_iter()
+        .filter_map(|(pair, last)| Some((pair, last?)))
+        .collect();
+    Ok((backlog, served))
 }

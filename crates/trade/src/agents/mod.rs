@@ -4,8 +4,8 @@
 //! - [`risk`]: each decision hour's predictions through the gate, with the health agent's
 //!   verdict as GO; candidates and rejections stored; `candidates.updated`.
 //! - [`portfolio`]: on `candidates.updated`, one [`crate::Engine::step`] on the paper account,
-//!   recorded in one transaction with the account; `portfolio.updated`; `risk.halted` while
-//!   the kill switch is on. In live mode the orders go to the exchange through
+//!   recorded in one transaction with the account; `risk.halted` while the kill switch is
+//!   on. In live mode the orders go to the exchange through
 //!   [`crate::live::LiveVenue`].
 
 pub mod portfolio;

@@ -16,10 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::{Config, TradeMode};
 use cst_exchange::{Credentials, Exchange, KrakenClient, KrakenConfig, PrivateClient, RetryPolicy};
-use cst_protocol::bus::{Counter, Event};
+use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{PortfolioHour, Store};
 
 use crate::{
@@ -209,7 +209,7 @@ impl LiveHour {
 }
 
 impl PortfolioAgent {
-    async fn step(&mut self, t: i64, bus: &Publisher) -> Result<(), String> {
+    async fn step(&mut self, t: i64) -> Result<(), String> {
         let Some(s) = self.state.as_mut() else {
             return Ok(());
         };
@@ -311,18 +311,17 @@ impl PortfolioAgent {
                 "kill switch: {why}; every position flattened, trading halted until `cst risk resume`"
             );
         }
-        let kind = if s.account.live { "live" } else { "paper" };
-        let _ = bus.publish("portfolio.updated", kind, t as u64);
         Ok(())
     }
 }
 
 impl Agent for PortfolioAgent {
-    fn topics(&self) -> Vec<String> {
-        vec![
-            "candidates.updated".to_string(),
-            "health.status".to_string(),
-        ]
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![Topic::CandidatesUpdated, Topic::HealthStatus]
+    }
+
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::RiskHalted]
     }
 
     async fn start(
@@ -330,12 +329,17 @@ impl Agent for PortfolioAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
-        let account = load_account(&store, config)?;
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
+        // Paper books under a live mode (or the reverse) or unreadable books: no retry helps.
+        let account = load_account(&store, config).map_err(StartError::config)?;
         let live = match config.portfolio.mode {
             TradeMode::Paper => None,
-            TradeMode::Live => Some(connect_live(config, &account).await?),
+            TradeMode::Live => Some(
+                connect_live(config, &account)
+                    .await
+                    .map_err(StartError::failed)?,
+            ),
         };
         tracing::info!(
             equity = account.equity(),
@@ -355,11 +359,11 @@ impl Agent for PortfolioAgent {
     }
 
     async fn on_event(&mut self, event: Event, _bus: &Publisher) {
-        match event.topic.as_str() {
-            "candidates.updated" => {
+        match event.topic {
+            Topic::CandidatesUpdated => {
                 self.pending.insert(event.version as i64);
             }
-            "health.status" => self.health = Some((event.key, Instant::now())),
+            Topic::HealthStatus => self.health = Some((event.key, Instant::now())),
             _ => {}
         }
     }
@@ -377,7 +381,7 @@ impl Agent for PortfolioAgent {
             }
         }
         for t in std::mem::take(&mut self.pending) {
-            if let Err(e) = self.step(t, bus).await {
+            if let Err(e) = self.step(t).await {
                 self.errors += 1;
                 tracing::error!(t, error = %e, "portfolio hour failed");
             }
@@ -386,7 +390,7 @@ impl Agent for PortfolioAgent {
             && s.account.halted.is_some()
         {
             let _ = bus.publish(
-                "risk.halted",
+                Topic::RiskHalted,
                 "drawdown",
                 s.account.last_t.unwrap_or(0).max(0) as u64,
             );

@@ -11,9 +11,9 @@ use std::{
     time::Instant,
 };
 
-use cst_agent::{Agent, AgentEnv, Publisher};
+use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
-use cst_protocol::bus::{Counter, Event};
+use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{GateRun, GatedRow, Store};
 
 use crate::{
@@ -144,7 +144,7 @@ impl RiskAgent {
             }
             self.last_empty_reason = v.empty_reason;
         }
-        let _ = bus.publish("candidates.updated", "all", t as u64);
+        let _ = bus.publish(Topic::CandidatesUpdated, "all", t as u64);
         Ok(())
     }
 
@@ -180,10 +180,16 @@ impl RiskAgent {
 }
 
 impl Agent for RiskAgent {
-    fn topics(&self) -> Vec<String> {
-        ["predictions", "features.technical", "health.status"]
-            .map(String::from)
-            .to_vec()
+    fn subscribes(&self) -> Vec<Topic> {
+        vec![
+            Topic::Predictions,
+            Topic::FeaturesTechnical,
+            Topic::HealthStatus,
+        ]
+    }
+
+    fn publishes(&self) -> Vec<Topic> {
+        vec![Topic::CandidatesUpdated]
     }
 
     async fn start(
@@ -191,23 +197,14 @@ impl Agent for RiskAgent {
         env: &AgentEnv,
         config: &Config,
         _bus: &Publisher,
-    ) -> Result<(), String> {
-        let store = Store::open(&env.home.db_path()).map_err(|e| e.to_string())?;
-        let e = |e: cst_store::StoreError| e.to_string();
-        let fresh_from = data_now(&store, &config.collector.exchange)
-            .map_err(e)?
-            .map_or(i64::MAX, |now| {
-                now - i64::from(config.health.max_feature_age_h) * HOUR
-            });
-        let gated = store
-            .latest_gate_run()
-            .map_err(e)?
-            .map_or(i64::MIN, |g| g.t);
-        self.pending.extend(
-            store
-                .prediction_hours_after(gated.max(fresh_from - 1))
-                .map_err(e)?,
-        );
+    ) -> Result<(), StartError> {
+        let store = Store::open(&env.home.db_path())?;
+        let fresh_from = data_now(&store, &config.collector.exchange)?.map_or(i64::MAX, |now| {
+            now - i64::from(config.health.max_feature_age_h) * HOUR
+        });
+        let gated = store.latest_gate_run()?.map_or(i64::MIN, |g| g.t);
+        self.pending
+            .extend(store.prediction_hours_after(gated.max(fresh_from - 1))?);
         self.state = Some(State {
             store,
             config: config.clone(),
@@ -222,12 +219,12 @@ impl Agent for RiskAgent {
 
     async fn on_event(&mut self, event: Event, _bus: &Publisher) {
         let t = event.version as i64;
-        match event.topic.as_str() {
-            "health.status" => self.health = Some((event.key, Instant::now())),
-            "predictions" => {
+        match event.topic {
+            Topic::HealthStatus => self.health = Some((event.key, Instant::now())),
+            Topic::Predictions => {
                 self.pending.insert(t);
             }
-            "features.technical" if !self.serving() => {
+            Topic::FeaturesTechnical if !self.serving() => {
                 self.pending.insert(t);
             }
             _ => {}
