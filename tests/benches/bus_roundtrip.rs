@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use cst::daemon::{bus, pids::SpawnedPids, stats::SocketStats};
+use cst_supervisor::daemon::{bus, pids::SpawnedPids, stats::SocketStats};
 use cst_bench::Figure;
 use cst_protocol::{
     AGENTS,
@@ -56,7 +56,7 @@ fn start_bus(server: &tokio::runtime::Runtime, dir: &std::path::Path) -> std::pa
     server.spawn(async move {
         let mut outboxes = Vec::new();
         while let Some(event) = events.recv().await {
-            if let cst::daemon::events::CoreEvent::Connected { tx, .. } = event {
+            if let cst_supervisor::daemon::events::CoreEvent::Connected { tx, .. } = event {
                 outboxes.push(tx);
             }
         }

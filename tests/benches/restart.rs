@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use cst::cli::client::ControlClient;
+use cst_supervisor::client::ControlClient;
 use cst_bench::Figure;
 use cst_config::Home;
 use cst_protocol::status::AgentState;

@@ -1,12 +1,18 @@
-//! The `cst` command line: argument definitions and one handler per command.
+//! `cst`: the command line, over the supervisor library (`cst up` and the control commands)
+//! and the domain crates (the offline commands). Argument definitions here, one file per
+//! command:
 //!
-//! - [`client`]: the control-socket client.
-//! - [`render`]: human-readable status and health.
+//! - [`up`]: `cst up`, the supervisor in the foreground ([`cst_supervisor::daemon`]).
+//! - [`control`]: status, health, restart, reset, run-now, reload, stop: requests over the
+//!   control socket ([`cst_supervisor::client`]); [`render`] prints status and health.
 //! - [`logs`]: `cst logs`, read straight from `HOME/logs` (works without a supervisor).
-//! - [`up`]: `cst up`.
+//! - [`import`], [`replay`], [`coverage`], [`features`], [`train`], [`models`] (with
+//!   [`model_import`]), [`predict`], [`backtest`], [`trading`] (`cst risk`, `cst portfolio`),
+//!   [`report`]: the offline commands, each over the store and the domain crates; [`when`]
+//!   parses their times.
 
 pub mod backtest;
-pub mod client;
+pub mod control;
 pub mod coverage;
 pub mod features;
 pub mod import;
@@ -22,13 +28,10 @@ pub mod train;
 pub mod up;
 pub mod when;
 
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use cst_config::Home;
-use cst_protocol::control::{AgentName, ControlRequest, ControlResponse};
-
-use self::client::{CliError, ControlClient};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -152,101 +155,11 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("{e:#}"), 1),
         },
-        command => client_command(&home, cli.config.as_deref(), command),
+        command => control::run(&home, cli.config.as_deref(), command),
     }
 }
 
-fn fail(message: &str, code: u8) -> ExitCode {
+pub(crate) fn fail(message: &str, code: u8) -> ExitCode {
     eprintln!("cst: {message}");
     ExitCode::from(code)
-}
-
-fn client_command(home: &Home, config: Option<&std::path::Path>, command: Command) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), 1),
-    };
-    match runtime.block_on(dispatch(home, config, command)) {
-        Ok(code) => code,
-        Err(CliError::NotRunning(msg)) => fail(&msg, EXIT_NOT_RUNNING),
-        Err(e) => fail(&e.to_string(), 1),
-    }
-}
-
-async fn dispatch(
-    home: &Home,
-    config: Option<&std::path::Path>,
-    command: Command,
-) -> Result<ExitCode, CliError> {
-    let mut client = ControlClient::connect(home).await?;
-    let agent = |agent: String| AgentName { agent };
-    let request = match command {
-        Command::Status { json } => {
-            let report = client.report().await?;
-            render::print_status(&report, &render::features_line(home, config), json);
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::Health { json } => {
-            let report = client.report().await?;
-            render::print_health(&report, json);
-            return Ok(if report.ready {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Command::Restart { agent: a } => ControlRequest::Restart(agent(a)),
-        Command::Reset { agent: a } => ControlRequest::Reset(agent(a)),
-        Command::RunNow { agent: a } => ControlRequest::RunNow(agent(a)),
-        Command::Reload => ControlRequest::Reload,
-        Command::Stop { agent: Some(a) } => ControlRequest::StopAgent(agent(a)),
-        Command::Stop { agent: None } => {
-            let outcome = client
-                .request_within(ControlRequest::Stop, Duration::from_secs(600))
-                .await?;
-            drop(client);
-            let code = print_outcome(outcome);
-            client::wait_until_gone(home).await?;
-            return Ok(code);
-        }
-        Command::Up
-        | Command::Logs { .. }
-        | Command::Import(_)
-        | Command::Coverage { .. }
-        | Command::Features(_)
-        | Command::Train(_)
-        | Command::Predict(_)
-        | Command::Backtest(_)
-        | Command::Risk(_)
-        | Command::Portfolio { .. }
-        | Command::Models(_)
-        | Command::Report(_)
-        | Command::ReplayExchange(_) => unreachable_command(),
-    };
-    let outcome = client.request(request).await?;
-    Ok(print_outcome(outcome))
-}
-
-fn unreachable_command() -> ControlRequest {
-    // `run` handles Up, Logs and Import before connecting; Status is harmless if that
-    // ever changes.
-    ControlRequest::Status
-}
-
-#[allow(clippy::print_stdout)]
-fn print_outcome(response: ControlResponse) -> ExitCode {
-    match response {
-        ControlResponse::Done(o) => {
-            println!("{}", o.message);
-            ExitCode::SUCCESS
-        }
-        ControlResponse::Failed(o) => fail(&o.message, 1),
-        other => fail(
-            &format!("unexpected answer from the supervisor: {other:?}"),
-            1,
-        ),
-    }
 }

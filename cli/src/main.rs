@@ -1,16 +1,17 @@
-//! `cst`: the supervisor (`cst up`) and its control commands. All logic lives in the library.
+//! `cst`: the supervisor (`cst up`), its control commands and the offline commands. All logic
+//! lives in the library.
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = cst::cli::Cli::parse();
+    let cli = cst::Cli::parse();
     if !matches!(
         cli.command,
-        cst::cli::Command::Up | cst::cli::Command::ReplayExchange(_)
+        cst::Command::Up | cst::Command::ReplayExchange(_)
     ) {
         restore_sigpipe();
     }
-    cst::cli::run(cli)
+    cst::run(cli)
 }
 
 /// `cst status | head` should end quietly when `head` exits, as other command-line tools

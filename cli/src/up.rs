@@ -6,7 +6,7 @@ use std::{path::PathBuf, process::ExitCode};
 use cst_config::Home;
 use cst_logging::RotatingFile;
 
-use crate::daemon::{self, DaemonOptions};
+use cst_supervisor::daemon::{self, DaemonOptions};
 
 /// EX_CONFIG, as for agents.
 const EXIT_CONFIG: u8 = 78;
