@@ -1,5 +1,5 @@
 //! `cst models import --horizon H FILE.onnx --trained-until T [--name N] [--json]`: a
-//! user-supplied ONNX model as the P(up) classifier of horizon H ([`cst_ml::external`]).
+//! user-supplied ONNX model as the P(up) classifier of horizon H ([`cst_train::external`]).
 //! It goes through what `cst train` does — the same window, quantiles, calibration on
 //! rows it never saw, the report beside the baselines, champion/challenger — and is
 //! activated only if it earns it.
@@ -10,12 +10,12 @@ use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
 use cst_features::BuildContext;
-use cst_ml::{
-    external::External,
-    run::{data_now, train_horizon_with, write_report},
-    runtime,
-};
+use cst_models::runtime;
 use cst_store::{BlobStore, Store};
+use cst_train::{
+    external::External,
+    run::{train_horizon_with, write_report},
+};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
@@ -65,7 +65,8 @@ pub fn import(
         BuildContext::for_deployment(&config, &exchange, &store).map_err(|e| e.to_string())?;
     let external =
         External::new(&name, bytes, until, ctx.set.version()).map_err(|e| e.to_string())?;
-    let now = data_now(&store, &exchange)
+    let now = store
+        .data_now(&exchange)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| {
             format!("no hourly candles of {exchange} are stored: collect (`cst up`) or import (`cst import`) first")

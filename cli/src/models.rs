@@ -8,7 +8,7 @@
 use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
-use cst_ml::{registry::skill, report::EvalReport};
+use cst_models::{registry::skill, report::EvalReport};
 use cst_store::Store;
 
 #[derive(Debug, clap::Args)]

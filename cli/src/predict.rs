@@ -9,11 +9,7 @@ use std::{path::Path, process::ExitCode};
 use cst_config::Home;
 use cst_features::BuildContext;
 use cst_market::PairName;
-use cst_ml::{
-    registry::load_active,
-    run::{pairs, predict_latest},
-    runtime,
-};
+use cst_models::explain::{Models, active_ids, load_models, predict_latest};
 use cst_store::{BlobStore, Store};
 
 #[derive(Debug, clap::Args)]
@@ -42,23 +38,21 @@ fn predict(home: &Home, config: Option<&Path>, args: PredictArgs) -> Result<Exit
     let exchange = config.collector.exchange.clone();
     let ctx =
         BuildContext::for_deployment(&config, &exchange, &store).map_err(|e| e.to_string())?;
-    let mut predictors = Vec::new();
-    let mut missing = Vec::new();
-    for &h in &config.ml.horizons_h {
-        if store.active_model(h).map_err(|e| e.to_string())?.is_none() {
-            missing.push(h);
-            continue;
-        }
-        let dylib = runtime::dylib_path(Some(&config.ml.onnxruntime))
-            .ok_or("no ONNX Runtime configured: set [ml] onnxruntime or ORT_DYLIB_PATH")?;
-        runtime::init(&dylib).map_err(|e| e.to_string())?;
-        if let Some(p) =
-            load_active(&store, &blobs, h, ctx.set.version()).map_err(|e| e.to_string())?
-        {
-            predictors.push(p);
-        }
-    }
-    if predictors.is_empty() {
+    // The same loading as the dashboard's: every configured horizon's active model.
+    let active = active_ids(&store, &config).map_err(|e| e.to_string())?;
+    let mut models = if active.is_empty() {
+        Models::default()
+    } else {
+        load_models(&store, &blobs, &config).map_err(|e| e.to_string())?
+    };
+    let missing: Vec<u32> = config
+        .ml
+        .horizons_h
+        .iter()
+        .copied()
+        .filter(|h| !models.loaded.contains_key(h))
+        .collect();
+    if models.loaded.is_empty() {
         let msg = format!(
             "no active model for any horizon ({:?} h): no predictions. Train with `cst train`; \
              `cst models` shows why earlier models were not activated",
@@ -77,9 +71,9 @@ fn predict(home: &Home, config: Option<&Path>, args: PredictArgs) -> Result<Exit
                 .ok_or_else(|| format!("{p:?} is not a pair name: use BASE/QUOTE"))?
                 .to_string(),
         ],
-        None => pairs(&store, &exchange).map_err(|e| e.to_string())?,
+        None => store.hourly_pairs(&exchange).map_err(|e| e.to_string())?,
     };
-    let out = predict_latest(&store, &ctx, &mut predictors, &wanted).map_err(|e| e.to_string())?;
+    let out = predict_latest(&store, &ctx, &mut models, &wanted).map_err(|e| e.to_string())?;
     if args.json {
         println!(
             "{}",

@@ -9,8 +9,8 @@ use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
 use cst_features::BuildContext;
-use cst_ml::run::{data_now, train_horizon, write_report};
 use cst_store::{BlobStore, Store};
+use cst_train::run::{train_horizon, write_report};
 
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {
@@ -46,7 +46,8 @@ fn train(home: &Home, config: Option<&Path>, args: TrainArgs) -> Result<ExitCode
     let mut store = Store::open(&home.db_path()).map_err(|e| e.to_string())?;
     let blobs = BlobStore::new(home.blobs_dir());
     let exchange = config.collector.exchange.clone();
-    let now = data_now(&store, &exchange)
+    let now = store
+        .data_now(&exchange)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| {
             format!("no hourly candles of {exchange} are stored: collect (`cst up`) or import (`cst import`) first")

@@ -11,13 +11,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use cst_supervisor::daemon::{bus, pids::SpawnedPids, stats::SocketStats};
 use cst_bench::Figure;
 use cst_protocol::{
     AGENTS,
     bus::{AgentFrame, Ping, SupervisorFrame},
     socket,
 };
+use cst_supervisor::daemon::{bus, pids::SpawnedPids, stats::SocketStats};
 use cst_tests::report::Latencies;
 use futures::{SinkExt, StreamExt};
 use tokio::{

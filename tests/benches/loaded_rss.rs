@@ -161,7 +161,7 @@ fn main() {
     let (after, _, ml_after) = total(&inst, &inst.wait_ready(), false);
     for line in log()
         .lines()
-        .filter(|l| l.contains("horizon_h") && l.contains("cst_ml::agent::training"))
+        .filter(|l| l.contains("horizon_h") && l.contains("cst_agent_ml::training"))
         .take(horizons as usize)
     {
         println!("ml: {}", line.chars().take(200).collect::<String>());

@@ -12,10 +12,10 @@
 
 use std::time::{Duration, Instant};
 
-use cst_supervisor::client::ControlClient;
 use cst_bench::Figure;
 use cst_config::Home;
 use cst_protocol::status::AgentState;
+use cst_supervisor::client::ControlClient;
 use cst_tests::{Instance, report::Latencies};
 use nix::{sys::signal, unistd::Pid};
 

@@ -159,7 +159,7 @@ fn bench_runner_names_its_steps() {
     assert!(
         err.contains("no step matches: no-such-step")
             && err.contains("cst-tests/soak")
-            && err.contains("cst-ml/serving")
+            && err.contains("cst-train/serving")
             && err.contains("fuzz"),
         "{err}"
     );

@@ -9,6 +9,7 @@ mod dashboard;
 mod deploy;
 mod features;
 mod health;
+mod layering;
 mod lifecycle;
 mod ml;
 mod models;

@@ -9,15 +9,15 @@ use cst_config::{Config, Home};
 use cst_features::BuildContext;
 use cst_import::{Format, parse::parse_file};
 use cst_market::Timeframe;
-use cst_ml::{
-    dataset::{DatasetSpec, barrier_labels, build},
-    fit::{FitConfig, Fitted, fit_horizon},
-    registry::register,
-};
+use cst_models::registry::register;
 use cst_store::{BlobStore, CandleKey, Store};
 use cst_tests::{
     Instance, counter,
     replay::{ReplayExchange, shared},
+};
+use cst_train::{
+    dataset::{DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, Fitted, fit_horizon},
 };
 
 const TECHNICAL_ONLY: &str = "[features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n";

@@ -18,7 +18,7 @@ fn declared() -> Vec<(&'static str, Vec<Topic>, Vec<Topic>)> {
         of(cst_features::agents::TechnicalAgent::default()),
         of(cst_features::agents::SentimentAgent::default()),
         of(cst_features::agents::WhaleAgent::default()),
-        of(cst_ml::agent::MlAgent::default()),
+        of(cst_agent_ml::MlAgent::default()),
         of(cst_trade::agents::risk::RiskAgent::default()),
         of(cst_trade::agents::portfolio::PortfolioAgent::default()),
         of(cst_health::agent::HealthAgent::default()),

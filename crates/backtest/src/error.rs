@@ -5,7 +5,7 @@ pub enum BacktestError {
     #[error(transparent)]
     Store(#[from] cst_store::StoreError),
     #[error(transparent)]
-    Ml(#[from] cst_ml::MlError),
+    Ml(#[from] cst_models::MlError),
     #[error(transparent)]
     Features(#[from] cst_features::FeatureError),
     #[error(transparent)]

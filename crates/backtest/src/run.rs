@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, time::Instant};
 
 use cst_config::Config;
 use cst_features::{BuildContext, Built, FeatureBuilder};
-use cst_ml::{predict::predict_all, runtime};
+use cst_models::{predict::predict_all, runtime};
 use cst_store::{BlobStore, Store, StoredPrediction};
 use cst_trade::{
     Account, Engine, Fees, HOUR, Market,
@@ -88,7 +88,7 @@ pub fn backtest(
     let started = Instant::now();
     let exchange = config.collector.exchange.clone();
     let ctx = BuildContext::for_deployment(config, &exchange, store)?;
-    let stored = cst_ml::run::pairs(store, &exchange)?;
+    let stored = store.hourly_pairs(&exchange)?;
     let pairs = match &spec.pairs {
         None => stored.clone(),
         Some(list) => {
@@ -229,7 +229,7 @@ pub fn backtest(
         let clock = Instant::now();
         let mut by_t: BTreeMap<i64, Vec<StoredPrediction>> = BTreeMap::new();
         if !keys.is_empty() && !champions.is_empty() {
-            let mut predictors: Vec<&mut cst_ml::predict::Predictor> =
+            let mut predictors: Vec<&mut cst_models::predict::Predictor> =
                 champions.values_mut().map(|c| &mut c.predictor).collect();
             let threads = config.ml.threads as usize;
             for horizon in predict_all(&mut predictors, &x, threads)? {

@@ -1,17 +1,16 @@
 //! Walk-forward retraining. At each retrain point every horizon is fitted on the window of
-//! rows whose targets are complete by that point ([`cst_ml::run::fit_at`], the function
+//! rows whose targets are complete by that point ([`cst_train::run::fit_at`], the function
 //! `cst train` calls), so no model sees data from its own future. The challenger replaces
-//! the champion only if the registry's rule ([`cst_ml::registry::decide`]) says so;
+//! the champion only if the registry's rule ([`cst_models::registry::decide`]) says so;
 //! otherwise the champion keeps serving, as in the service.
 
 use std::collections::BTreeMap;
 
 use cst_config::MlConfig;
 use cst_features::BuildContext;
-use cst_ml::{
-    bundle::ModelBundle, predict::Predictor, registry::decide, report::EvalReport, run::fit_at,
-};
+use cst_models::{bundle::ModelBundle, predict::Predictor, registry::decide, report::EvalReport};
 use cst_store::{BlobStore, ModelStatus, Store};
+use cst_train::run::fit_at;
 use serde::Serialize;
 
 use crate::BacktestError;
@@ -62,7 +61,7 @@ pub fn retrain(
         let fitted = match fit_at(store, ctx, ml, h, at, None) {
             Ok(f) => f,
             // Too little history or a degenerate window: this horizon keeps its champion.
-            Err(e @ (cst_ml::MlError::Check(_) | cst_ml::MlError::Shape(_))) => {
+            Err(e @ (cst_models::MlError::Check(_) | cst_models::MlError::Shape(_))) => {
                 used.push(ModelUsed {
                     horizon_h: h,
                     id,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where `make bench` collects the figures of one run (one JSON object per line).
 pub const OUT_ENV: &str = "CST_BENCH_OUT";
-/// The step of `make bench` that runs the benchmark (e.g. `cst-ml/serving`).
+/// The step of `make bench` that runs the benchmark (e.g. `cst-train/serving`).
 pub const STEP_ENV: &str = "CST_BENCH_STEP";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

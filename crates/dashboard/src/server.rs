@@ -36,7 +36,7 @@ pub struct Shared {
     pub health: RwLock<Option<Snapshot>>,
     /// The active models `POST /api/predict` runs, loaded once and again when the
     /// registry's active set changes.
-    pub models: Mutex<cst_ml::explain::Models>,
+    pub models: Mutex<cst_models::explain::Models>,
 }
 
 impl Shared {
@@ -45,7 +45,7 @@ impl Shared {
             home,
             config: RwLock::new(config),
             health: RwLock::new(None),
-            models: Mutex::new(cst_ml::explain::Models::default()),
+            models: Mutex::new(cst_models::explain::Models::default()),
         })
     }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
 use cst_config::{Config, Home};
-use cst_ml::report::EvalReport;
+use cst_models::report::EvalReport;
 use cst_protocol::health::{Check, Component, HealthReport};
 use cst_store::Store;
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 //! the score is a pure function, tested without a service.
 
 use cst_config::Config;
-use cst_ml::report::EvalReport;
+use cst_models::report::EvalReport;
 use cst_protocol::status::AgentStatus;
 use cst_store::{CoverageAudit, DriftCheck, InputTimes, Serving, Store};
 

@@ -267,7 +267,7 @@ fn ece_score(ece: f64, cfg: &HealthConfig) -> f64 {
 
 /// 1 when the model beats every baseline; otherwise the share of its Brier skill it keeps,
 /// halved for each metric it loses.
-fn skill_score(r: &cst_ml::report::EvalReport) -> f64 {
+fn skill_score(r: &cst_models::report::EvalReport) -> f64 {
     if r.beats_baselines {
         return 1.0;
     }

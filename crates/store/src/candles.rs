@@ -193,6 +193,24 @@ impl Store {
         Ok(stmt.query_row(params![exchange, timeframe.seconds()], |r| r.get(0))?)
     }
 
+    /// The close of the newest stored hourly candle of `exchange`: the data's own "now",
+    /// which every agent and command that follows the data (not the wall clock) reads.
+    pub fn data_now(&self, exchange: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .newest_open_time(exchange, Timeframe::H1)?
+            .map(|open| open + Timeframe::H1.seconds()))
+    }
+
+    /// The pairs of `exchange` with an hourly series.
+    pub fn hourly_pairs(&self, exchange: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .candle_keys()?
+            .into_iter()
+            .filter(|k| k.exchange == exchange && k.timeframe == Timeframe::H1)
+            .map(|k| k.pair)
+            .collect())
+    }
+
     /// Every (pair, open time) of `exchange`'s `timeframe` candles with `from <= open_time <=
     /// to`, oldest first (then by pair): the hours a restarted agent has to catch up on.
     pub fn candle_times_between(

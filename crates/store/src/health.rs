@@ -14,7 +14,7 @@ pub struct Serving {
     pub pid: u32,
 }
 
-/// One drift check of one horizon's model by the ml agent (see `cst_ml::drift`).
+/// One drift check of one horizon's model by the ml agent (see `cst_models::drift`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DriftCheck {
     pub horizon_h: u32,

@@ -4,7 +4,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{Json, body::Bytes, extract::State};
-use cst_ml::explain::{Answer, active_ids, load_models, predict_pairs};
+use cst_models::explain::{Answer, active_ids, load_models, predict_pairs};
 use cst_protocol::status::ServiceStatus;
 use cst_store::StoredPrediction;
 use cst_trade::gate::Candidate;

@@ -15,14 +15,7 @@ use std::time::Instant;
 
 use cst_store::Store;
 
-use crate::{Fees, HOUR};
-
-/// The data's own clock: the close of the newest stored hourly candle of `exchange`.
-pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, cst_store::StoreError> {
-    Ok(store
-        .newest_open_time(exchange, cst_market::Timeframe::H1)?
-        .map(|open| open + HOUR))
-}
+use crate::Fees;
 
 /// The deployment's fees: each listed pair's taker fee from the exchange's schedule, the
 /// configured fee for pairs without one.

@@ -18,7 +18,7 @@ use cst_store::{GateRun, GatedRow, Store};
 
 use crate::{
     HOUR, Market,
-    agents::{data_now, fees, go_verdict},
+    agents::{fees, go_verdict},
     engine::quote_spec,
     gate::{ActiveModel, GateContext, gate},
 };
@@ -81,10 +81,7 @@ impl RiskAgent {
         let e = |e: cst_store::StoreError| e.to_string();
         let preds = s.store.predictions_at(t).map_err(e)?;
         let active = active_models(&s.store, &c.ml.horizons_h)?;
-        let now = data_now(&s.store, &exchange)
-            .map_err(e)?
-            .unwrap_or(t)
-            .max(t);
+        let now = s.store.data_now(&exchange).map_err(e)?.unwrap_or(t).max(t);
         let quote = quote_spec(&c.portfolio, c.whale.book_max_age_s);
         let mut pairs: Vec<String> = preds.iter().map(|p| p.pair.clone()).collect();
         pairs.sort();
@@ -199,9 +196,11 @@ impl Agent for RiskAgent {
         _bus: &Publisher,
     ) -> Result<(), StartError> {
         let store = Store::open(&env.home.db_path())?;
-        let fresh_from = data_now(&store, &config.collector.exchange)?.map_or(i64::MAX, |now| {
-            now - i64::from(config.health.max_feature_age_h) * HOUR
-        });
+        let fresh_from = store
+            .data_now(&config.collector.exchange)?
+            .map_or(i64::MAX, |now| {
+                now - i64::from(config.health.max_feature_age_h) * HOUR
+            });
         let gated = store.latest_gate_run()?.map_or(i64::MIN, |g| g.t);
         self.pending
             .extend(store.prediction_hours_after(gated.max(fresh_from - 1))?);

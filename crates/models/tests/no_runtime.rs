@@ -1,7 +1,7 @@
 //! Without ONNX Runtime there is no serving at all, and the error says how to get it. (Its
 //! own test binary: the runtime is loaded once per process.)
 
-use cst_ml::{MlError, runtime};
+use cst_models::{MlError, runtime};
 
 #[test]
 fn a_missing_runtime_library_is_an_error_that_says_what_to_do() {

@@ -1,10 +1,10 @@
 //! Serving one horizon: the bundle's four ONNX models through ONNX Runtime, then the same
-//! calibration formulas training evaluated ([`crate::fit::combine`]). A bundle trained on
+//! calibration formulas training evaluated ([`crate::combine::combine`]). A bundle trained on
 //! another FeatureSet is refused before it can read a column it was not trained on.
 
 use serde::Serialize;
 
-use crate::{MlError, OnnxModel, bundle::ModelBundle, fit::combine};
+use crate::{MlError, OnnxModel, bundle::ModelBundle, combine::combine};
 
 /// One prediction for one (pair, time, horizon).
 #[derive(Debug, Clone, PartialEq, Serialize)]

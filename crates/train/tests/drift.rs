@@ -6,11 +6,11 @@
 #![allow(clippy::print_stdout)] // the test prints the PSI figures
 
 use cst_features::HOUR;
-use cst_ml::{
-    dataset::{Dataset, DatasetSpec, build},
-    drift::{Thresholds, calibration_drift, feature_drift, references, resolve, verdict},
+use cst_models::drift::{
+    Thresholds, calibration_drift, feature_drift, references, resolve, verdict,
 };
 use cst_store::{Store, StoredPrediction};
+use cst_train::dataset::{Dataset, DatasetSpec, build};
 
 mod helper;
 
@@ -50,7 +50,7 @@ fn served_rows_from_the_training_regime_are_stable_and_another_regime_drifts() {
     // Trained on January–February (every other row), served the rows left out, and
     // served August (after the 5 August crash).
     let train = rows(&store, &ctx, JAN + 10 * DAY, MAR);
-    let refs = references(&train).unwrap();
+    let refs = references(&train.names, &train.x).unwrap();
     assert_eq!(refs.len(), train.n_features());
     assert!(
         refs.iter().all(|r| r.psi.is_some()),

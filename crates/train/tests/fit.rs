@@ -6,15 +6,20 @@
 #![allow(clippy::print_stdout)] // the tests print the evaluation report
 
 use cst_features::BuildContext;
-use cst_ml::{
-    MlError, Objective,
+use cst_models::{
+    MlError,
     bundle::ModelBundle,
-    dataset::{Dataset, DatasetSpec, barrier_labels, build},
-    fit::{FitConfig, ModelBundleParts, combine, fit_horizon},
+    combine::{ModelBundleParts, combine},
     predict::Predictor,
-    runtime, train,
+    runtime,
 };
 use cst_store::Store;
+use cst_train::{
+    Objective,
+    dataset::{Dataset, DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, fit_horizon},
+    train,
+};
 
 mod helper;
 
@@ -162,7 +167,7 @@ fn a_model_without_information_is_not_eligible_for_activation() {
 
 #[test]
 fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_rolls_back() {
-    use cst_ml::registry::{load_active, register};
+    use cst_models::registry::{load_active, register};
     use cst_store::{BlobStore, ModelStatus};
 
     let (dir, mut store, ctx) = setup();
@@ -192,7 +197,7 @@ fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_ro
         report.pinball_q50.model = report.pinball_q50.baseline * pinball_ratio;
         report.lost.clear();
         report.beats_baselines = true;
-        cst_ml::fit::Fitted {
+        cst_train::fit::Fitted {
             bundle: real.bundle.clone(),
             report,
         }

@@ -4,18 +4,19 @@
 //! close), so a replay trains on its replayed time, never the machine's.
 
 use cst_config::MlConfig;
-use cst_features::{BuildContext, Built, FeatureBuilder, HOUR};
-use cst_market::Timeframe;
-use cst_store::{BlobStore, CandleKey, Store};
+use cst_features::{BuildContext, HOUR};
+use cst_store::{BlobStore, Store};
+
+use cst_models::{
+    registry::{Registered, register},
+    report::EvalReport,
+};
 
 use crate::{
     MlError, TrainParams,
     dataset::{DatasetSpec, barrier_labels, build},
     external::External,
     fit::{FitConfig, Fitted, fit_horizon_with},
-    predict::{Prediction, Predictor},
-    registry::{Registered, register},
-    report::EvalReport,
 };
 
 pub fn fit_config(c: &MlConfig) -> FitConfig {
@@ -32,23 +33,6 @@ pub fn fit_config(c: &MlConfig) -> FitConfig {
         alpha: c.interval_alpha,
         barrier_sigmas: c.barrier_sigmas,
     }
-}
-
-/// The exchange's hourly series, as pair names.
-pub fn pairs(store: &Store, exchange: &str) -> Result<Vec<String>, MlError> {
-    Ok(store
-        .candle_keys()?
-        .into_iter()
-        .filter(|k| k.exchange == exchange && k.timeframe == Timeframe::H1)
-        .map(|k| k.pair)
-        .collect())
-}
-
-/// The close of the newest stored candle of the exchange: the data's "now".
-pub fn data_now(store: &Store, exchange: &str) -> Result<Option<i64>, MlError> {
-    Ok(store
-        .newest_open_time(exchange, Timeframe::H1)?
-        .map(|open| open + HOUR))
 }
 
 /// Days of feature rows one training run of `horizon_h` reads: `[ml] train_window_days`, or
@@ -102,7 +86,7 @@ pub fn fit_at(
 ) -> Result<Fitted, MlError> {
     let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
     let from = to - i64::from(window_days(cfg, horizon_h)) * 24 * HOUR;
-    let pairs = pairs(store, &ctx.exchange)?;
+    let pairs = store.hourly_pairs(&ctx.exchange)?;
     if pairs.is_empty() {
         return Err(MlError::Check(format!(
             "no hourly candles of {} are stored: collect (`cst up`) or import (`cst import`) first",
@@ -118,67 +102,6 @@ pub fn fit_at(
     let ds = build(store, ctx, &pairs, &spec)?;
     let hits = |b: f64| barrier_labels(store, &ctx.exchange, &ds, b);
     fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)
-}
-
-/// One pair's answer: a prediction per loaded horizon, or why there is none.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PairPredictions {
-    pub pair: String,
-    pub t: i64,
-    pub predictions: Vec<Prediction>,
-    /// Set when the pair has no feature row at t (no row, no prediction).
-    pub no_row: Option<String>,
-}
-
-/// Predictions from the newest feature row of each pair, for every loaded model.
-pub fn predict_latest(
-    store: &Store,
-    ctx: &BuildContext,
-    predictors: &mut [Predictor],
-    pairs: &[String],
-) -> Result<Vec<PairPredictions>, MlError> {
-    let builder = FeatureBuilder::new(store, ctx);
-    let mut out = Vec::new();
-    for pair in pairs {
-        let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
-        let Some(open) = store.latest_open_time(&key)? else {
-            out.push(PairPredictions {
-                pair: pair.clone(),
-                t: 0,
-                predictions: Vec::new(),
-                no_row: Some("no candles stored".into()),
-            });
-            continue;
-        };
-        let t = open + HOUR;
-        match builder.row(pair, t)? {
-            Built::Row(row) => {
-                let mut predictions = Vec::new();
-                for p in predictors.iter_mut() {
-                    predictions.extend(p.predict(&row.values)?);
-                }
-                out.push(PairPredictions {
-                    pair: pair.clone(),
-                    t,
-                    predictions,
-                    no_row: None,
-                });
-            }
-            Built::NoRow { missing, .. } => out.push(PairPredictions {
-                pair: pair.clone(),
-                t,
-                predictions: Vec::new(),
-                no_row: Some(
-                    missing
-                        .iter()
-                        .map(|m| format!("{} missing: {}", m.group, m.reason))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            }),
-        }
-    }
-    Ok(out)
 }
 
 /// Writes a training run's evaluation report for people: `<dir>/<model id>.json` (the report

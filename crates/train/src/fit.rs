@@ -11,18 +11,16 @@
 //! 4. the final models are trained on all rows and exported to ONNX.
 
 use cst_calibrate::{Cqr, Isotonic, Stacker, brier, interval_coverage, quantile_to_p_up};
+use cst_models::{
+    MlError, OnnxModel,
+    bundle::{BUNDLE_FORMAT, ModelBundle},
+    combine::{ModelBundleParts, combine, quality_inputs},
+    drift::references,
+};
 
 use crate::{
-    MlError, Objective, OnnxModel, TrainParams,
-    bundle::{BUNDLE_FORMAT, ModelBundle},
-    checks::check,
-    cv::purged_walk_forward,
-    dataset::Dataset,
-    drift::references,
-    export::to_onnx,
-    external::External,
-    report::{EvalReport, evaluate},
-    train::train,
+    Objective, TrainParams, checks::check, cv::purged_walk_forward, dataset::Dataset,
+    evaluate::evaluate, export::to_onnx, external::External, train::train,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,76 +57,7 @@ pub struct Oof {
     pub fold: Vec<usize>,
 }
 
-#[derive(Debug)]
-pub struct Fitted {
-    pub bundle: ModelBundle,
-    pub report: EvalReport,
-}
-
-/// What the calibration maps make of raw model outputs (shared with serving, so training
-/// and serving apply the same formulas).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Combined {
-    pub p_up: f64,
-    pub lo: f64,
-    pub hi: f64,
-    pub quality_prob: f64,
-    /// The stacker's inputs, the two base models' P(up): the isotonic-calibrated
-    /// classifier, and the median forecast mapped to a probability.
-    pub p_classifier: f64,
-    pub p_median: f64,
-}
-
-/// Raw outputs → calibrated outputs, exactly as [`crate::predict::Predictor`] serves them.
-pub fn combine(
-    b: &ModelBundleParts<'_>,
-    raw_p: f64,
-    q10: f64,
-    q50: f64,
-    q90: f64,
-) -> Result<Combined, MlError> {
-    let p_cal = b.isotonic.predict(raw_p)?;
-    let p_med = quantile_to_p_up(q50, b.sigma)?;
-    let p_up = b.stacker.predict(&[p_cal, p_med])?;
-    let (lo, hi) = b.cqr.interval(q10.min(q90), q10.max(q90));
-    let quality_prob = b
-        .quality
-        .predict(&quality_inputs(p_up, lo, hi, q50, b.sigma))?;
-    Ok(Combined {
-        p_up,
-        lo,
-        hi,
-        quality_prob,
-        p_classifier: p_cal,
-        p_median: p_med,
-    })
-}
-
-/// The calibration part of a bundle, borrowed (training has it before the bundle exists).
-#[derive(Debug, Clone, Copy)]
-pub struct ModelBundleParts<'a> {
-    pub isotonic: &'a Isotonic,
-    pub cqr: &'a Cqr,
-    pub stacker: &'a Stacker,
-    pub quality: &'a Stacker,
-    pub sigma: f64,
-}
-
-impl<'a> From<&'a ModelBundle> for ModelBundleParts<'a> {
-    fn from(b: &'a ModelBundle) -> Self {
-        ModelBundleParts {
-            isotonic: &b.isotonic,
-            cqr: &b.cqr,
-            stacker: &b.stacker,
-            quality: &b.quality,
-            sigma: b.sigma,
-        }
-    }
-}
-
-fn quality_inputs(p_up: f64, lo: f64, hi: f64, q50: f64, sigma: f64) -> [f64; 3] {
-    [p_up, (hi - lo) / sigma, q50 / sigma]
-}
+pub use cst_models::registry::Fitted;
 
 fn labels_up(ds: &Dataset, idx: &[usize]) -> Vec<f32> {
     idx.iter()
@@ -255,7 +184,7 @@ pub fn fit_horizon_with(
                  window start after that, so it cannot be calibrated and evaluated on rows it \
                  never saw — use a model trained on older data, or wait for more history",
                 e.name,
-                crate::report::utc(e.trained_until)
+                cst_models::report::utc(e.trained_until)
             ),
             None => "too little history for separate calibration and evaluation folds".into(),
         }));
@@ -399,7 +328,7 @@ pub fn fit_horizon_with(
         stacker,
         quality,
         barrier,
-        reference: references(ds)?,
+        reference: references(&ds.names, &ds.x)?,
         eval_ece: report.ece,
     };
     Ok(Fitted { bundle, report })
@@ -411,7 +340,7 @@ fn classifier_origin(external: Option<&External>) -> String {
         Some(e) => format!(
             "user-supplied ONNX model {}, trained until {}",
             e.name,
-            crate::report::utc(e.trained_until)
+            cst_models::report::utc(e.trained_until)
         ),
         None => "LightGBM, trained by the service".to_string(),
     }

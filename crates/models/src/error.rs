@@ -2,8 +2,9 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum MlError {
+    /// LightGBM's own error, as text: serving does not link LightGBM.
     #[error("LightGBM: {0}")]
-    LightGbm(#[from] lightgbm3::Error),
+    LightGbm(String),
     /// A training run aborted by a dataset check: the message says what and where.
     #[error("training aborted: {0}")]
     Check(String),

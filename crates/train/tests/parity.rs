@@ -6,9 +6,8 @@
 
 mod helper;
 
-use cst_ml::{
-    GbmModel, MlError, Objective, OnnxModel, TrainParams, gbm::MissingType, runtime, to_onnx, train,
-};
+use cst_models::{MlError, OnnxModel, runtime};
+use cst_train::{GbmModel, Objective, TrainParams, gbm::MissingType, to_onnx, train};
 use helper::{N_FEATURES, punch_holes, rows};
 
 fn ort() {

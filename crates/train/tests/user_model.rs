@@ -5,18 +5,16 @@
 //! and refused when it does not declare this FeatureSet, reads another width, or leaves no
 //! unseen rows to be evaluated on.
 
-use cst_ml::{
-    MlError, OnnxModel,
+use cst_models::{MlError, OnnxModel, predict::Predictor, runtime};
+use cst_train::{
     dataset::{Dataset, DatasetSpec, barrier_labels, build},
     export::value_info,
     external::{External, FEATURE_SET_KEY},
     fit::{FitConfig, fit_horizon_with},
-    predict::Predictor,
     proto::{
         GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto,
         ValueInfoProto, tensor_proto::DataType,
     },
-    runtime,
 };
 use prost::Message;
 

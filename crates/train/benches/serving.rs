@@ -26,15 +26,17 @@ use cst_bench::Figure;
 use cst_config::trading::MIN_P_UP_FLOOR;
 use cst_features::HOUR;
 use cst_market::Timeframe;
-use cst_ml::{
+use cst_models::{
     bundle::ModelBundle,
-    dataset::{DatasetSpec, barrier_labels, build},
-    fit::{FitConfig, fit_horizon},
     predict::{Predictor, predict_all},
     runtime,
     serve::{Served, Server},
 };
 use cst_store::CandleKey;
+use cst_train::{
+    dataset::{DatasetSpec, barrier_labels, build},
+    fit::{FitConfig, fit_horizon},
+};
 
 const ROWS: usize = 500;
 const RUNS: usize = 50;
@@ -57,7 +59,7 @@ fn main() {
     let (store, pairs, _config, ctx) = common::binance_2024(dir.path());
     // Training: 8 majors, 2024-01-08 .. 2024-08-08 (training time is not what this
     // measures). Two folds: with 4, a 30-day horizon needs 450 days of history
-    // (`cst_ml::run::window_days`) and 2024 holds 250.
+    // (`cst_train::run::window_days`) and 2024 holds 250.
     let cfg = FitConfig {
         folds: 2,
         ..FitConfig::default()

@@ -63,9 +63,9 @@ impl std::fmt::Debug for Trained {
 impl Trained {
     /// LightGBM's own predictions (probabilities for a classifier) for row-major `rows`.
     pub fn predict(&self, rows: &[f64]) -> Result<Vec<f64>, MlError> {
-        Ok(self
-            .booster
-            .predict(rows, self.model.n_features as i32, true)?)
+        self.booster
+            .predict(rows, self.model.n_features as i32, true)
+            .map_err(lgbm)
     }
 }
 
@@ -84,7 +84,7 @@ pub fn train(
             labels.len()
         )));
     }
-    let dataset = Dataset::from_slice(rows, labels, n_features as i32, true)?;
+    let dataset = Dataset::from_slice(rows, labels, n_features as i32, true).map_err(lgbm)?;
     let mut params = json!({
         "num_iterations": p.num_iterations,
         "learning_rate": p.learning_rate,
@@ -107,12 +107,17 @@ pub fn train(
             params["alpha"] = json!(alpha);
         }
     }
-    let booster = Booster::train(dataset, &params)?;
-    let text = booster.save_string()?;
+    let booster = Booster::train(dataset, &params).map_err(lgbm)?;
+    let text = booster.save_string().map_err(lgbm)?;
     let model = GbmModel::parse(&text)?;
     Ok(Trained {
         booster,
         text,
         model,
     })
+}
+
+/// LightGBM's error as the model library's (which does not link LightGBM).
+fn lgbm(e: lightgbm3::Error) -> MlError {
+    MlError::LightGbm(e.to_string())
 }

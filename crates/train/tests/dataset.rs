@@ -10,13 +10,13 @@ use cst_config::{Config, Home};
 use cst_features::BuildContext;
 use cst_import::{Format, parse::parse_file};
 use cst_market::{Candle, Timeframe};
-use cst_ml::{
+use cst_store::{CandleKey, Store};
+use cst_train::{
     MlError,
     checks::{check, target_bound},
     cv::purged_walk_forward,
     dataset::{Dataset, DatasetSpec, build},
 };
-use cst_store::{CandleKey, Store};
 
 const H: i64 = 3600;
 /// 2024-02-01 .. 2024-05-01 (feature times).

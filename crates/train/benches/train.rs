@@ -4,7 +4,7 @@
 //! evaluation, final models, ONNX export and registration. Bar: ≤ 10 min on 2 cores.
 //!
 //! Two folds: with the default four, the 30-day horizon needs 450 days of history
-//! (`cst_ml::run::window_days`) and the recording holds 250.
+//! (`cst_train::run::window_days`) and the recording holds 250.
 
 #![allow(clippy::print_stdout)]
 
@@ -13,8 +13,8 @@ mod common;
 use std::time::Instant;
 
 use cst_bench::Figure;
-use cst_ml::run::{data_now, train_horizon};
 use cst_store::BlobStore;
+use cst_train::run::train_horizon;
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -22,7 +22,7 @@ fn main() {
     config.ml.folds = 2;
     config.ml.train_window_days = 250;
     let blobs = BlobStore::new(dir.path().join("blobs"));
-    let now = data_now(&store, "binance").unwrap().unwrap();
+    let now = store.data_now("binance").unwrap().unwrap();
     let started = Instant::now();
     let mut per_horizon = Vec::new();
     for &h in &config.ml.horizons_h.clone() {

@@ -1,6 +1,6 @@
 //! The ml agent: serves the registry's active models. New technical rows
 //! (`features.technical`, key: pair, version: t) are gathered into one batch per burst (an
-//! hour of every pair) and served on the next heartbeat tick ([`crate::serve::Server`]:
+//! hour of every pair) and served on the next heartbeat tick ([`cst_models::serve::Server`]:
 //! each pair's full row from the live builder, every horizon with an active model over all
 //! rows at once); the predictions are stored in one transaction and `predictions` (key:
 //! pair, version: t) is published per pair.
@@ -32,7 +32,7 @@ use cst_market::Timeframe;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{BlobStore, Store, StoreError};
 
-use crate::{
+use cst_models::{
     MlError,
     registry::load_active,
     runtime,

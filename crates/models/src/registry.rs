@@ -6,7 +6,14 @@
 
 use cst_store::{BlobStore, ModelRecord, ModelStatus, Store};
 
-use crate::{MlError, bundle::ModelBundle, fit::Fitted, predict::Predictor, report::EvalReport};
+use crate::{MlError, bundle::ModelBundle, predict::Predictor, report::EvalReport};
+
+/// A trained horizon: its bundle and its evaluation report, ready to register.
+#[derive(Debug)]
+pub struct Fitted {
+    pub bundle: ModelBundle,
+    pub report: EvalReport,
+}
 
 /// Out-of-sample skill against the baselines: (Brier skill, median pinball skill).
 pub fn skill(r: &EvalReport) -> (f64, f64) {

@@ -1,4 +1,4 @@
-//! The ml agent's hourly drift check ([`crate::drift`]): the rows it served over the
+//! The ml agent's hourly drift check ([`cst_models::drift`]): the rows it served over the
 //! window, each loaded horizon's feature and calibration drift, and which horizons to
 //! retrain early (each at most once a day).
 
@@ -8,7 +8,7 @@ use cst_config::MlConfig;
 use cst_features::HOUR;
 use cst_store::{DriftCheck, Store};
 
-use crate::{
+use cst_models::{
     MlError,
     drift::{Thresholds, calibration_drift, feature_drift, resolve, verdict},
     predict::Predictor,
@@ -159,10 +159,10 @@ mod tests {
     use cst_store::CandleKey;
 
     use super::*;
-    use crate::{
+    use cst_models::runtime;
+    use cst_train::{
         dataset::{DatasetSpec, barrier_labels, build},
         fit::{FitConfig, fit_horizon},
-        runtime,
     };
 
     const JAN: i64 = 1_704_067_200;

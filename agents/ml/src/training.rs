@@ -25,7 +25,7 @@ use cst_features::BuildContext;
 use cst_store::{BlobStore, Store};
 use serde::{Deserialize, Serialize};
 
-use crate::run::{train_horizon, write_report};
+use cst_train::run::{train_horizon, write_report};
 
 /// The first argument that makes the ml agent's binary run one [`Job`] instead of the agent.
 pub const TRAIN_RUN: &str = "train-run";

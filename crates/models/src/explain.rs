@@ -1,6 +1,7 @@
-//! Predictions on demand, for the dashboard's `POST /api/predict`: each pair's row at its
-//! newest decision time from the same feature builder the ml agent uses, every active
-//! model, and how each P(up) was made (the base models' probabilities and the stacker's
+//! Predictions on demand, for the dashboard's `POST /api/predict` and `cst predict`: the
+//! active models loaded once ([`load_models`]), each pair's row at its newest decision time
+//! from the same feature builder the ml agent uses, every active model, and (for the
+//! dashboard) how each P(up) was made (the base models' probabilities and the stacker's
 //! weights). Nothing is stored: the ml agent's predictions stay the record.
 
 use std::collections::BTreeMap;
@@ -9,10 +10,11 @@ use cst_config::Config;
 use cst_features::{BuildContext, Built, FeatureBuilder, FeatureSet};
 use cst_market::Timeframe;
 use cst_store::{BlobStore, CandleKey, Store};
+use serde::Serialize;
 
 use crate::{
     MlError,
-    predict::{Explained, Predictor},
+    predict::{Explained, Prediction, Predictor},
     registry::load_active,
     runtime,
 };
@@ -116,6 +118,67 @@ pub fn predict_pairs(
                     .iter()
                     .map(|m| format!("{}: {}", m.group.name(), m.reason))
                     .collect(),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// One pair's answer: a prediction per loaded horizon, or why there is none.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairPredictions {
+    pub pair: String,
+    pub t: i64,
+    pub predictions: Vec<Prediction>,
+    /// Set when the pair has no feature row at t (no row, no prediction).
+    pub no_row: Option<String>,
+}
+
+/// Predictions from the newest feature row of each pair, for every loaded model.
+pub fn predict_latest(
+    store: &Store,
+    ctx: &BuildContext,
+    models: &mut Models,
+    pairs: &[String],
+) -> Result<Vec<PairPredictions>, MlError> {
+    let builder = FeatureBuilder::new(store, ctx);
+    let mut out = Vec::new();
+    for pair in pairs {
+        let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
+        let Some(open) = store.latest_open_time(&key)? else {
+            out.push(PairPredictions {
+                pair: pair.clone(),
+                t: 0,
+                predictions: Vec::new(),
+                no_row: Some("no candles stored".into()),
+            });
+            continue;
+        };
+        let t = open + HOUR;
+        match builder.row(pair, t)? {
+            Built::Row(row) => {
+                let mut predictions = Vec::new();
+                for p in models.loaded.values_mut() {
+                    predictions.extend(p.predict(&row.values)?);
+                }
+                out.push(PairPredictions {
+                    pair: pair.clone(),
+                    t,
+                    predictions,
+                    no_row: None,
+                });
+            }
+            Built::NoRow { missing, .. } => out.push(PairPredictions {
+                pair: pair.clone(),
+                t,
+                predictions: Vec::new(),
+                no_row: Some(
+                    missing
+                        .iter()
+                        .map(|m| format!("{} missing: {}", m.group, m.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             }),
         }
     }

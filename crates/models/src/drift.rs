@@ -18,7 +18,7 @@ use cst_market::Timeframe;
 use cst_store::{CandleKey, Store, StoredPrediction};
 use serde::{Deserialize, Serialize};
 
-use crate::{MlError, dataset::Dataset};
+use crate::MlError;
 
 /// One feature's training distribution; `None` when too few of its training values were
 /// defined to bin (such a feature is not checked).
@@ -31,14 +31,16 @@ pub struct FeatureReference {
 /// Values a feature needs, in the reference or in the served rows, to be compared.
 const MIN_VALUES: usize = 100;
 
-/// Each feature's distribution over the dataset's rows (NaN values left out).
-pub fn references(ds: &Dataset) -> Result<Vec<FeatureReference>, MlError> {
-    let n = ds.n_features();
+/// Each feature's distribution over the training rows `x` (row-major, one column per name;
+/// NaN values left out).
+pub fn references<S: AsRef<str>>(names: &[S], x: &[f64]) -> Result<Vec<FeatureReference>, MlError> {
+    let n = names.len();
+    let rows = x.len().checked_div(n).unwrap_or(0);
     let cfg = PsiConfig::default();
     let mut out = Vec::with_capacity(n);
-    for (j, name) in ds.names.iter().enumerate() {
-        let values: Vec<f64> = (0..ds.len())
-            .map(|i| ds.x[i * n + j])
+    for (j, name) in names.iter().enumerate() {
+        let values: Vec<f64> = (0..rows)
+            .map(|i| x[i * n + j])
             .filter(|v| v.is_finite())
             .collect();
         let psi = if values.len() >= MIN_VALUES.max(cfg.bins) {
@@ -47,7 +49,7 @@ pub fn references(ds: &Dataset) -> Result<Vec<FeatureReference>, MlError> {
             None
         };
         out.push(FeatureReference {
-            name: name.to_string(),
+            name: name.as_ref().to_string(),
             psi,
         });
     }

@@ -1,19 +1,14 @@
 //! The evaluation report of one training run: every figure from the evaluation fold (rows
 //! no model or calibrator was fitted on), each beside its naive baseline — the base rate for
 //! probabilities, a zero return for return forecasts. A model that does not beat them is
-//! not activated, and the report says which comparison it lost.
+//! not activated, and the report says which comparison it lost. Training computes it
+//! (`cst_train::evaluate`); the registry, the health agent and the dashboard read it.
 
 use std::fmt::Write as _;
 
-use cst_calibrate::{
-    BinaryBaseline, Coverage, Reliability, brier, hit_rate, interval_coverage, log_loss, mae,
-    pinball, precision_at_k, reliability, roc_auc, zero_return_mae, zero_return_pinball,
-};
-use serde::{Deserialize, Serialize};
-
+use cst_calibrate::{Coverage, Reliability};
 use cst_config::trading::MIN_P_UP_FLOOR;
-
-use crate::{MlError, dataset::Dataset, fit::EvalInputs};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Versus {
@@ -61,71 +56,6 @@ pub struct EvalReport {
     pub beats_baselines: bool,
     /// Each comparison the model lost (empty when it beats every baseline).
     pub lost: Vec<String>,
-}
-
-pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
-    let base = BinaryBaseline::with_rate(e.train_rate, &e.up)?;
-    let k = (e.up.len() / 20).max(1);
-    let v = |model, baseline| Versus { model, baseline };
-    let auc = v(roc_auc(&e.p_up, &e.up)?, base.auc);
-    let brier_v = v(brier(&e.p_up, &e.up)?, base.brier);
-    let mae_v = v(mae(&e.q50, &e.y)?, zero_return_mae(&e.y)?);
-    let pin = |q: &[f64], a: f64| -> Result<Versus, MlError> {
-        Ok(v(pinball(q, &e.y, a)?, zero_return_pinball(&e.y, a)?))
-    };
-    let pinball_q50 = pin(&e.q50, 0.5)?;
-    let mut lost = Vec::new();
-    if auc.model <= auc.baseline {
-        lost.push(format!("AUC {:.4} <= {:.2}", auc.model, auc.baseline));
-    }
-    if brier_v.model >= brier_v.baseline {
-        lost.push(format!(
-            "Brier {:.5} >= base rate's {:.5}",
-            brier_v.model, brier_v.baseline
-        ));
-    }
-    if pinball_q50.model >= pinball_q50.baseline {
-        lost.push(format!(
-            "median pinball {:.6} >= zero return's {:.6}",
-            pinball_q50.model, pinball_q50.baseline
-        ));
-    }
-    // Held-out rows at or above the gate's floor: how often such a call went up on data the
-    // model never saw. What the service passed is the risk agent's to count (its gate runs).
-    let gated: Vec<usize> = (0..e.p_up.len())
-        .filter(|&i| e.p_up[i] >= MIN_P_UP_FLOOR)
-        .collect();
-    Ok(EvalReport {
-        horizon_h: ds.horizon_h,
-        feature_set: ds.version.clone(),
-        rows_total: ds.len(),
-        rows_calibration: e.rows_calibration,
-        rows_evaluation: e.up.len(),
-        eval_from: e.t.iter().copied().min().unwrap_or(0),
-        eval_to: e.t.iter().copied().max().unwrap_or(0),
-        auc,
-        brier: brier_v,
-        brier_uncalibrated: e.brier_raw,
-        log_loss: v(log_loss(&e.p_up, &e.up)?, base.log_loss),
-        ece: reliability(&e.p_up, &e.up, 10)?.ece,
-        hit_rate: v(hit_rate(&e.p_up, &e.up)?, base.hit_rate),
-        precision_at_k: v(precision_at_k(&e.p_up, &e.up, k)?, base.base_rate),
-        k,
-        mae: mae_v,
-        pinball_q10: pin(&e.q10, 0.1)?,
-        pinball_q50,
-        pinball_q90: pin(&e.q90, 0.9)?,
-        interval: interval_coverage(&e.lo, &e.hi, &e.y)?,
-        interval_raw: e.raw_interval,
-        gated: gated.len(),
-        gated_up: gated.iter().filter(|&&i| e.up[i]).count(),
-        reliability: reliability(&e.p_up, &e.up, 10)?,
-        stacker_intercept: e.stacker_intercept,
-        stacker_weights: e.stacker_weights.clone(),
-        classifier: e.classifier.clone(),
-        beats_baselines: lost.is_empty(),
-        lost,
-    })
 }
 
 /// A Unix time as `YYYY-MM-DDTHH:MM:SSZ`.
