@@ -9,7 +9,7 @@ use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
 use cst_store::Store;
-use cst_trade::{Account, ClosedTrade, agents::portfolio::load_account};
+use cst_trade::{Account, ClosedTrade, books::load_account};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RiskCommand {

@@ -104,3 +104,28 @@ fn the_supervisor_library_depends_on_no_domain_crate() {
         .into();
     assert_eq!(ours, allowed);
 }
+
+#[test]
+fn domain_crates_hold_no_agent_code() {
+    // The agent runtime is for agents/<name>/ (and the supervisor's child handling); a
+    // library under crates/ that needs it holds an agent shell.
+    let g = graph();
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates");
+    for entry in std::fs::read_dir(crates).unwrap() {
+        let manifest = entry.unwrap().path().join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let name = text
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|l| l.strip_suffix('"'))
+            .unwrap()
+            .to_string();
+        if name == "cst-agent" {
+            continue;
+        }
+        assert!(
+            !closure(&g, &name).contains("cst-agent"),
+            "{name} depends on the agent runtime: its agent shell belongs in agents/"
+        );
+    }
+}

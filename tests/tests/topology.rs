@@ -14,14 +14,14 @@ fn declared() -> Vec<(&'static str, Vec<Topic>, Vec<Topic>)> {
         (a.subscribes(), a.publishes())
     }
     let table = [
-        of(cst_collect::CollectorAgent::default()),
-        of(cst_features::agents::TechnicalAgent::default()),
-        of(cst_features::agents::SentimentAgent::default()),
-        of(cst_features::agents::WhaleAgent::default()),
+        of(cst_agent_collector::CollectorAgent::default()),
+        of(cst_agent_technical::TechnicalAgent::default()),
+        of(cst_agent_sentiment::SentimentAgent::default()),
+        of(cst_agent_whale::WhaleAgent::default()),
         of(cst_agent_ml::MlAgent::default()),
-        of(cst_trade::agents::risk::RiskAgent::default()),
-        of(cst_trade::agents::portfolio::PortfolioAgent::default()),
-        of(cst_health::agent::HealthAgent::default()),
+        of(cst_agent_risk::RiskAgent::default()),
+        of(cst_agent_portfolio::PortfolioAgent::default()),
+        of(cst_agent_health::HealthAgent::default()),
     ];
     AGENTS
         .into_iter()

@@ -1,6 +1,6 @@
-//! The risk agent: each decision hour's predictions through the gate; see
-//! `cst_trade::agents::risk`.
+//! The risk agent: each decision hour's predictions through the gate; the shell is this
+//! crate's library, the gate `cst_trade::gate`.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("risk", cst_trade::agents::risk::RiskAgent::default())
+    cst_agent::agent_main("risk", cst_agent_risk::RiskAgent::default())
 }

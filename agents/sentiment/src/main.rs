@@ -1,5 +1,6 @@
-//! The sentiment agent: news from feeds or a replayed recording, mapped to coins, scored and stored; see `cst_features::agents::sentiment`.
+//! The sentiment agent: news from feeds or a replayed recording, mapped to coins, scored
+//! and stored; the shell is this crate's library.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("sentiment", cst_features::agents::SentimentAgent::default())
+    cst_agent::agent_main("sentiment", cst_agent_sentiment::SentimentAgent::default())
 }

@@ -1,5 +1,6 @@
-//! The technical agent: one incremental indicator engine per pair, stepped as candles arrive; see `cst_features::agents::technical`.
+//! The technical agent: one incremental indicator engine per pair, stepped as candles
+//! arrive; the shell is this crate's library.
 
 fn main() -> std::process::ExitCode {
-    cst_agent::agent_main("technical", cst_features::agents::TechnicalAgent::default())
+    cst_agent::agent_main("technical", cst_agent_technical::TechnicalAgent::default())
 }

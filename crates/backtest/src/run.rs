@@ -115,7 +115,7 @@ pub fn backtest(
     })?;
     runtime::init(&dylib)?;
 
-    let fees = cst_trade::agents::fees(store, config)?;
+    let fees = cst_trade::Fees::for_deployment(store, config)?;
     let quote = quote_spec(&config.portfolio, config.whale.book_max_age_s);
     let engine = Engine {
         risk: &config.risk,

@@ -5,13 +5,10 @@
 //! - [`flow`]: trades (resumable by cursor) and depth snapshots for the whale agent.
 //! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
 //! - [`coverage`]: which live pairs have fresh, complete data, and why the others do not.
-//! - [`agent`]: the agent around it: schedule, clock, events, counters.
 
-pub mod agent;
 pub mod backfill;
 pub mod coverage;
 pub mod cycle;
 pub mod flow;
 
-pub use agent::CollectorAgent;
 pub use cycle::{CycleReport, run_cycle};

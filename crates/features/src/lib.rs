@@ -5,20 +5,18 @@
 //! - [`group`]: the feature groups (technical, sentiment, whale, book) and their columns.
 //! - [`set`]: the [`FeatureSet`]: the deployment's groups, its version, and refusing a model
 //!   trained on another version.
-//! - [`build`]: the [`FeatureBuilder`]: rows for (pair, t) from the store, each group read
+//! - [`builder`]: the [`FeatureBuilder`]: rows for (pair, t) from the store, each group read
 //!   strictly before t; a missing required group means no row, with the reason.
 //! - [`row`]: what a build answers: [`FeatureRow`], [`Built`], [`Missing`].
-//! - [`agents`]: the technical, sentiment and whale agents that keep features current.
 //! - [`error`]: the [`FeatureError`] type.
 
-pub mod agents;
-pub mod build;
+pub mod builder;
 pub mod error;
 pub mod group;
 pub mod row;
 pub mod set;
 
-pub use build::{BuildContext, FeatureBuilder, LiveBuilder};
+pub use builder::{BuildContext, FeatureBuilder, LiveBuilder, context::coin_mapper};
 pub use error::FeatureError;
 pub use group::{BOOK_FEATURES, Group, MAY_BE_UNDEFINED, SENTIMENT_FEATURES, WHALE_FEATURES};
 pub use row::{Built, FeatureRow, Missing};

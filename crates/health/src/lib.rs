@@ -7,10 +7,8 @@
 //! - [`alerts`]: conditions and one-off events with a severity, de-duplicated.
 //! - [`notify`]: the log, and the webhook with retries.
 //! - [`daily`]: the daily report (written, read and rendered).
-//! - [`agent`]: the agent that runs all of it every `health.evaluate_interval_ms`.
 //! - [`error`]: the [`HealthError`] type.
 
-pub mod agent;
 pub mod alerts;
 pub mod daily;
 pub mod error;

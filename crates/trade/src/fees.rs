@@ -11,6 +11,21 @@ pub struct Fees {
 }
 
 impl Fees {
+    /// The deployment's fees: each listed pair's taker fee from the exchange's schedule, the
+    /// configured fee for pairs without one.
+    pub fn for_deployment(
+        store: &cst_store::Store,
+        config: &cst_config::Config,
+    ) -> Result<Fees, cst_store::StoreError> {
+        let mut fees = Fees::new(config.portfolio.taker_fee_bps);
+        for p in store.active_pairs(&config.collector.exchange)? {
+            if let Some(pct) = p.taker_fee_pct {
+                fees.schedule(&p.pair, pct);
+            }
+        }
+        Ok(fees)
+    }
+
     /// `configured_bps` for every pair without a schedule.
     pub fn new(configured_bps: f64) -> Fees {
         Fees {

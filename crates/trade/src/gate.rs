@@ -5,10 +5,10 @@
 //! pair's round-trip cost. Every other prediction is kept with the first reason it failed,
 //! and an empty list says why it is empty: that is a normal outcome, not an error.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, time::Instant};
 
 use cst_config::{RiskConfig, trading::MIN_P_UP_FLOOR};
-use cst_store::StoredPrediction;
+use cst_store::{Store, StoredPrediction};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -257,4 +257,45 @@ fn check(
         ));
     }
     Ok(cost)
+}
+
+/// The active model of each configured horizon, with the ECE its evaluation measured.
+pub fn active_models(
+    store: &Store,
+    horizons: &[u32],
+) -> Result<BTreeMap<u32, ActiveModel>, String> {
+    let mut out = BTreeMap::new();
+    for &h in horizons {
+        let Some(m) = store.active_model(h).map_err(|e| e.to_string())? else {
+            continue;
+        };
+        let report: serde_json::Value = serde_json::from_str(&m.report)
+            .map_err(|e| format!("model {}: unreadable report: {e}", m.id))?;
+        // A report without an ECE counts as uncalibrated.
+        let ece = report["ece"].as_f64().unwrap_or(f64::INFINITY);
+        out.insert(h, ActiveModel { id: m.id, ece });
+    }
+    Ok(out)
+}
+
+/// GO, or why not: the health agent's latest status (`health.status`, with when it came);
+/// none within `health.report_timeout` is NO-GO.
+pub fn go_verdict(
+    health: Option<&(String, Instant)>,
+    config: &cst_config::Config,
+) -> Result<(), String> {
+    match health {
+        Some((status, at)) if at.elapsed() <= config.health.report_timeout => {
+            if status == "go" {
+                Ok(())
+            } else {
+                Err(format!("the health agent says {}", status.to_uppercase()))
+            }
+        }
+        Some((_, at)) => Err(format!(
+            "no health verdict for {:.0} s",
+            at.elapsed().as_secs_f64()
+        )),
+        None => Err("no health verdict yet".into()),
+    }
 }

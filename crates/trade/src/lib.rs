@@ -1,4 +1,5 @@
-//! Trading, one code path for the risk agent, the portfolio agent and the backtester
+//! Trading, one code path for the risk agent, the portfolio agent and the backtester (their
+//! shells are `agents/risk` and `agents/portfolio`)
 //! (ARCHITECTURE principle 2): everything here is a pure function of its inputs (the
 //! predictions, the candles and books of the store, the account), so the service in replay
 //! and `cst backtest` over the same hours make the same trades.
@@ -13,14 +14,14 @@
 //! - [`engine`]: one decision hour: mark, kill switch, exits, entries.
 //! - [`venue`]: who fills the engine's orders: [`venue::Paper`] or the exchange.
 //! - [`live`]: [`live::LiveVenue`], the engine's orders on Kraken's private API.
-//! - [`agents`]: the risk and portfolio agents.
+//! - [`books`]: the recorded account, a stepped hour's record, the live venue's connection.
 
 // Checks are written `!(x >= bar)` on purpose: a NaN then fails the check instead of
 // passing it, which `x < bar` would let happen.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod account;
-pub mod agents;
+pub mod books;
 pub mod engine;
 pub mod error;
 pub mod exec;

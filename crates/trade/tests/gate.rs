@@ -244,7 +244,7 @@ fn the_round_trip_uses_the_pairs_own_fee_schedule_where_the_exchange_listed_one(
             0,
         )
         .unwrap();
-    let fees = cst_trade::agents::fees(&store, &c).unwrap();
+    let fees = cst_trade::Fees::for_deployment(&store, &c).unwrap();
     assert_eq!(
         (fees.rate("BTC/USDT"), fees.source("BTC/USDT")),
         (0.0026, "schedule")

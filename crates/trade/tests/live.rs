@@ -11,7 +11,7 @@ use cst_exchange::{Credentials, PrivateClient, RetryPolicy, cl_ord_id};
 use cst_stub::{Fault, Stub};
 use cst_trade::{
     Account, Engine, Market, Step,
-    agents::portfolio::LiveHour,
+    books::LiveHour,
     engine::entry_id,
     gate::Candidate,
     live::{LiveVenue, PairSpec},

@@ -5,7 +5,7 @@ use cst_config::TradeMode;
 use cst_stub::Stub;
 use cst_trade::{
     Account, Step,
-    agents::portfolio::{connect_live, load_account, to_record},
+    books::{connect_live, load_account, to_record},
 };
 
 use crate::common::*;

@@ -6,21 +6,17 @@
 //! the store is the truth: a (re)started agent gates the hours with predictions it has not
 //! gated yet, as far back as features count as fresh.
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    time::Instant,
-};
+use std::{collections::BTreeSet, time::Instant};
 
 use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{GateRun, GatedRow, Store};
 
-use crate::{
-    HOUR, Market,
-    agents::{fees, go_verdict},
+use cst_trade::{
+    Fees, HOUR, Market,
     engine::quote_spec,
-    gate::{ActiveModel, GateContext, gate},
+    gate::{GateContext, active_models, gate, go_verdict},
 };
 
 #[derive(Debug, Default)]
@@ -41,25 +37,6 @@ pub struct RiskAgent {
 struct State {
     store: Store,
     config: Config,
-}
-
-/// The active model of each configured horizon, with the ECE its evaluation measured.
-pub fn active_models(
-    store: &Store,
-    horizons: &[u32],
-) -> Result<BTreeMap<u32, ActiveModel>, String> {
-    let mut out = BTreeMap::new();
-    for &h in horizons {
-        let Some(m) = store.active_model(h).map_err(|e| e.to_string())? else {
-            continue;
-        };
-        let report: serde_json::Value = serde_json::from_str(&m.report)
-            .map_err(|e| format!("model {}: unreadable report: {e}", m.id))?;
-        // A report without an ECE counts as uncalibrated.
-        let ece = report["ece"].as_f64().unwrap_or(f64::INFINITY);
-        out.insert(h, ActiveModel { id: m.id, ece });
-    }
-    Ok(out)
 }
 
 impl RiskAgent {
@@ -89,7 +66,7 @@ impl RiskAgent {
         let lookback = i64::from(quote.window_h.max(24)) + 2;
         let market = Market::load(&s.store, &exchange, &pairs, t - lookback * HOUR, t, true)
             .map_err(|e| e.to_string())?;
-        let fees = fees(&s.store, c).map_err(e)?;
+        let fees = Fees::for_deployment(&s.store, c).map_err(e)?;
         let cx = GateContext {
             now,
             go,

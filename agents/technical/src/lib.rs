@@ -12,7 +12,7 @@ use cst_market::Timeframe;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{CandleKey, Store};
 
-use crate::HOUR;
+use cst_features::HOUR;
 
 #[derive(Debug, Default)]
 pub struct TechnicalAgent {
@@ -131,7 +131,7 @@ impl Agent for TechnicalAgent {
             .values()
             .map(|p| p.engine.counters().gap_resets)
             .sum();
-        super::counters(&[
+        cst_agent::counters(&[
             ("pairs", self.engines.len() as u64),
             ("pairs_ready", ready),
             ("rows", self.rows),

@@ -1,6 +1,6 @@
 //! The health agent. Every `health.evaluate_interval_ms` (checked after each heartbeat) it
 //! reads the supervisor's agent table over the control socket and the store, scores the
-//! service ([`crate::score`]), sends the verdict to the supervisor (which serves it on the
+//! service ([`cst_health::score`]), sends the verdict to the supervisor (which serves it on the
 //! health socket and in `cst status`), stores it once per service hour and on every status
 //! change, raises alerts, and writes the daily report when the service clock crosses
 //! 00:00 UTC.
@@ -23,7 +23,7 @@ use cst_protocol::{
 use cst_store::{ModelStatus, Store, StoredHealth};
 use tokio::time::Instant;
 
-use crate::{
+use cst_health::{
     alerts::{Alert, Dedup, Severity, conditions, kill_switch},
     daily,
     inputs::{Inputs, error_total, read_store},

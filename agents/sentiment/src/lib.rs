@@ -19,7 +19,7 @@ use cst_sentiment::{
 use cst_store::{Store, StoredLlm, StoredNews};
 use tokio::sync::Notify;
 
-use crate::build::context::coin_mapper;
+use cst_features::coin_mapper;
 
 #[derive(Debug, Default)]
 struct Stats {
@@ -152,7 +152,7 @@ impl Agent for SentimentAgent {
     fn counters(&self) -> Vec<Counter> {
         let s = &self.stats;
         let load = |v: &AtomicU64| v.load(Ordering::Relaxed);
-        super::counters(&[
+        cst_agent::counters(&[
             ("cycles", load(&s.cycles)),
             ("items_stored", load(&s.items_stored)),
             ("items_rejected", load(&s.items_rejected)),
@@ -197,7 +197,7 @@ impl Worker {
     /// the coverage is not extended; the next cycle tries again.
     async fn cycle(&mut self, now: i64) -> Result<Option<String>, cst_store::StoreError> {
         let mapper = coin_mapper(&self.store, &self.exchange).map_err(|e| match e {
-            crate::FeatureError::Store(e) => e,
+            cst_features::FeatureError::Store(e) => e,
             other => cst_store::StoreError::Corrupt(other.to_string()),
         })?;
         if mapper.is_empty() {

@@ -11,7 +11,7 @@ use cst_config::Config;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::Store;
 
-use crate::{BuildContext, Built, FeatureBuilder, FeatureSet, Group, GroupSpec, HOUR};
+use cst_features::{BuildContext, Built, FeatureBuilder, FeatureSet, Group, GroupSpec, HOUR};
 
 #[derive(Debug, Default)]
 pub struct WhaleAgent {
@@ -108,7 +108,7 @@ impl Agent for WhaleAgent {
     }
 
     fn counters(&self) -> Vec<Counter> {
-        super::counters(&[
+        cst_agent::counters(&[
             (
                 "groups_enabled",
                 self.ctx.as_ref().map_or(0, |c| c.set.groups().len() as u64),

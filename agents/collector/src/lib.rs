@@ -15,7 +15,7 @@ use cst_protocol::bus::{Counter, Topic};
 use cst_store::Store;
 use tokio::sync::Notify;
 
-use crate::run_cycle;
+use cst_collect::run_cycle;
 
 #[derive(Debug, Default)]
 struct Stats {
