@@ -38,7 +38,7 @@ fn finish(r: Result<ExitCode, String>) -> ExitCode {
 pub fn risk(home: &Home, config: Option<&Path>, cmd: RiskCommand) -> ExitCode {
     finish((|| {
         let (mut store, config) = open(home, config)?;
-        let account = load_account(&store, &config)?;
+        let account = load_account(&store, &config).map_err(|e| e.to_string())?;
         match cmd {
             RiskCommand::Resume => {
                 let Some(why) = &account.halted else {
@@ -110,7 +110,7 @@ pub fn risk(home: &Home, config: Option<&Path>, cmd: RiskCommand) -> ExitCode {
 pub fn portfolio(home: &Home, config: Option<&Path>, json: bool) -> ExitCode {
     finish((|| {
         let (store, config) = open(home, config)?;
-        let account: Account = load_account(&store, &config)?;
+        let account: Account = load_account(&store, &config).map_err(|e| e.to_string())?;
         let trades: Vec<ClosedTrade> = store
             .closed_trades_between(i64::MIN, i64::MAX)
             .map_err(|e| e.to_string())?

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate};
 
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 /// Parses `text` given to `flag`.
 pub fn hour(text: &str, flag: &str) -> Result<i64, String> {

@@ -21,7 +21,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
-    let data = cst_testdata::data("ohlcv-1h/binance-2024");
+    let data = cst_testkit::data("ohlcv-1h/binance-2024");
     let mut rates = Vec::new();
     let mut last_home = None;
     for run in 0..3 {

@@ -9,7 +9,7 @@ use std::{
 use crate::bin_dir;
 
 /// A file or directory under ../shared/data.
-pub use cst_testdata::data as shared;
+pub use cst_testkit::data as shared;
 
 /// A running `cst replay-exchange`; killed when dropped.
 #[derive(Debug)]

@@ -23,7 +23,7 @@ const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
 /// Runs the browser test against `url`; panics with its output unless it passes.
 fn browser(url: &str, expect_ready: bool, shots: &Path) -> serde_json::Value {
-    let root = cst_testdata::manifest_dir().join("..");
+    let root = cst_testkit::manifest_dir().join("..");
     let started = Instant::now();
     let out = Command::new("node")
         .arg(root.join("web/tests/browser.mjs"))

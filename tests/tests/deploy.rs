@@ -8,7 +8,7 @@ use std::{collections::BTreeSet, fs, path::PathBuf, process::Command};
 use cst_tests::bin_dir;
 
 fn root() -> PathBuf {
-    cst_testdata::manifest_dir().join("..")
+    cst_testkit::manifest_dir().join("..")
 }
 
 fn run(cmd: &mut Command) -> String {

@@ -13,7 +13,7 @@ use cst_tests::replay::trained_replay;
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 /// Features older than this (service clock) fail readiness: `replay_config`'s
 /// `max_feature_age_h`.
 const MAX_AGE_H: u64 = 6;

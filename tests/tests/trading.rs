@@ -21,7 +21,7 @@ use cst_tests::{
 
 /// 2022-06-01 00:00 UTC.
 const START: i64 = 1_654_041_600;
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 
 fn json(out: std::process::Output) -> serde_json::Value {
@@ -211,7 +211,7 @@ fn live_mode_connects_steps_its_hours_and_never_shows_the_keys() {
     const SECRET: &str =
         "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==";
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let stub = rt.block_on(cst_stub::Stub::empty(KEY, SECRET));
+    let stub = rt.block_on(cst_testkit::kraken::Stub::empty(KEY, SECRET));
     let pairs = std::fs::read(shared("kraken-api/http_asset_pairs.json")).unwrap();
     stub.serve_public("AssetPairs", pairs);
     stub.fund("USDT", 10_000.0);

@@ -31,7 +31,7 @@ use cst_health::{
     score::evaluate,
 };
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Default)]

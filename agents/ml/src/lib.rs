@@ -41,7 +41,7 @@ use cst_models::{
 use monitor::Monitor;
 use training::{Setting, Trainer};
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 #[derive(Debug, Default)]
 pub struct MlAgent {
@@ -468,7 +468,7 @@ type Missed = (Vec<(String, i64)>, BTreeMap<String, i64>);
 /// prediction per pair. A pair never predicted has missed nothing: it is not served from the
 /// past (a first model starts at the next hour, as `cst train` says).
 fn missed(store: &Store, exchange: &str, max_age_h: u32) -> Result<Missed, StoreError> {
-    const HOUR: i64 = 3600;
+    use cst_market::HOUR;
     let Some(newest) = store.newest_open_time(exchange, Timeframe::H1)? else {
         return Ok(Default::default());
     };

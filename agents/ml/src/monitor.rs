@@ -14,7 +14,7 @@ use cst_models::{
     predict::Predictor,
 };
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 /// Served rows kept for the feature check, at most (the newest).
 const MAX_ROWS: usize = 50_000;
 
@@ -174,7 +174,7 @@ mod tests {
         runtime::init(&runtime::dylib_path(None).expect("ORT_DYLIB_PATH")).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
-        let file = cst_testdata::data("ohlcv-1h/binance-2024/BTC-USDT.csv");
+        let file = cst_testkit::data("ohlcv-1h/binance-2024/BTC-USDT.csv");
         let candles = parse_file(&file, Format::Csv).unwrap().candles;
         let key = CandleKey::new("binance", "BTC/USDT", Timeframe::H1);
         store.insert_candles(&key, &candles, "test").unwrap();

@@ -21,7 +21,7 @@ use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::Store;
 use cst_trade::{
     Account, Engine, Fees, HOUR, Market,
-    books::{LiveHour, connect_live, load_account, to_record},
+    books::{BooksError, LiveHour, connect_live, load_account, to_record},
     engine::quote_spec,
     gate::{Candidate, go_verdict},
     live::LiveVenue,
@@ -107,7 +107,8 @@ impl PortfolioAgent {
                     market,
                 };
                 let step;
-                (step, account, venue) = hour.step(account, venue).await?;
+                (step, account, venue) =
+                    hour.step(account, venue).await.map_err(|e| e.to_string())?;
                 s.live = Some(venue);
                 step
             }
@@ -173,15 +174,19 @@ impl Agent for PortfolioAgent {
         _bus: &Publisher,
     ) -> Result<(), StartError> {
         let store = Store::open(&env.home.db_path())?;
-        // Paper books under a live mode (or the reverse) or unreadable books: no retry helps.
-        let account = load_account(&store, config).map_err(StartError::config)?;
+        // Paper books under a live mode (or the reverse), unreadable books or a secret that
+        // is not base64: no retry helps (exit 78). An exchange that cannot be read: retried.
+        let books = |e: BooksError| {
+            if e.is_config() {
+                StartError::config(e)
+            } else {
+                StartError::failed(e)
+            }
+        };
+        let account = load_account(&store, config).map_err(books)?;
         let live = match config.portfolio.mode {
             TradeMode::Paper => None,
-            TradeMode::Live => Some(
-                connect_live(config, &account)
-                    .await
-                    .map_err(StartError::failed)?,
-            ),
+            TradeMode::Live => Some(connect_live(config, &account).await.map_err(books)?),
         };
         tracing::info!(
             equity = account.equity(),

@@ -320,7 +320,7 @@ mod tests {
     const NOW: i64 = 1_643_673_600;
 
     fn worker(dir: &std::path::Path) -> Worker {
-        let path = cst_testdata::data("news/cryptonews-2021-10_2022-07.csv");
+        let path = cst_testkit::data("news/cryptonews-2021-10_2022-07.csv");
         Worker {
             cfg: SentimentConfig {
                 source: NewsSource::Replay(path.clone()),

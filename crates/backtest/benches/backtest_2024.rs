@@ -20,7 +20,7 @@ const FROM: i64 = 1_710_460_800;
 const TO: i64 = 1_725_580_800;
 
 fn main() {
-    let data = cst_testdata::shared("data/ohlcv-1h/binance-2024");
+    let data = cst_testkit::shared("data/ohlcv-1h/binance-2024");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.toml"),

@@ -26,7 +26,7 @@ const FROM: i64 = 1_640_995_200;
 const TO: i64 = 1_664_582_400;
 
 fn main() {
-    let data = cst_testdata::shared("data/ohlcv-1h/binance-2021-2022");
+    let data = cst_testkit::shared("data/ohlcv-1h/binance-2021-2022");
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.toml"),

@@ -10,7 +10,7 @@ const PAIRS: [&str; 3] = ["BTC-USDT", "ETH-USDT", "SOL-USDT"];
 /// 2022-03-01 and 2022-04-01 00:00 UTC.
 const MARCH: i64 = 1_646_092_800;
 const APRIL: i64 = 1_648_771_200;
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 fn setup() -> (tempfile::TempDir, Store, Config) {
     let dir = tempfile::tempdir().unwrap();
@@ -25,7 +25,7 @@ fn setup() -> (tempfile::TempDir, Store, Config) {
     let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
     let files: Vec<_> = PAIRS
         .iter()
-        .map(|p| cst_testdata::shared(&format!("data/ohlcv-1h/binance-2021-2022/{p}.csv")))
+        .map(|p| cst_testkit::shared(&format!("data/ohlcv-1h/binance-2021-2022/{p}.csv")))
         .collect();
     cst_import::import(&mut store, &files, cst_import::Format::Csv, "binance").unwrap();
     (dir, store, config)
@@ -37,7 +37,7 @@ fn blobs() -> cst_store::BlobStore {
 }
 
 fn close_at(pair: &str, t: i64) -> f64 {
-    let file = cst_testdata::shared(&format!("data/ohlcv-1h/binance-2021-2022/{pair}.csv"));
+    let file = cst_testkit::shared(&format!("data/ohlcv-1h/binance-2021-2022/{pair}.csv"));
     let parsed = cst_import::parse::parse_file(&file, cst_import::Format::Csv).unwrap();
     parsed
         .candles

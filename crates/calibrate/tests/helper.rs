@@ -18,7 +18,7 @@ pub struct Candle {
 pub fn candles() -> &'static [Candle] {
     static CANDLES: OnceLock<Vec<Candle>> = OnceLock::new();
     CANDLES.get_or_init(|| {
-        let path = cst_testdata::data("ohlcv-1h/binance-2024/BTC-USDT.csv");
+        let path = cst_testkit::data("ohlcv-1h/binance-2024/BTC-USDT.csv");
         csv::Reader::from_path(&path)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
             .deserialize()
@@ -121,7 +121,7 @@ pub struct FixtureRow {
 pub fn fixture_rows() -> &'static [FixtureRow] {
     static ROWS: OnceLock<Vec<FixtureRow>> = OnceLock::new();
     ROWS.get_or_init(|| {
-        csv::Reader::from_path(cst_testdata::fixture("rows.csv"))
+        csv::Reader::from_path(cst_testkit::fixture("rows.csv"))
             .unwrap()
             .deserialize()
             .collect::<Result<_, _>>()
@@ -132,7 +132,7 @@ pub fn fixture_rows() -> &'static [FixtureRow] {
 pub fn reference() -> &'static Value {
     static REF: OnceLock<Value> = OnceLock::new();
     REF.get_or_init(|| {
-        let text = std::fs::read_to_string(cst_testdata::fixture("reference.json")).unwrap();
+        let text = std::fs::read_to_string(cst_testkit::fixture("reference.json")).unwrap();
         serde_json::from_str(&text).unwrap()
     })
 }

@@ -110,22 +110,64 @@ impl Clock for FollowedClock {
     }
 }
 
-/// A clock that moves only when told: backtests and tests.
+/// A simulated clock: `now = base + real time elapsed since it started × speed`, rounded
+/// down to the whole second. At speed 0 it moves only when [`SimClock::set`] is called
+/// (backtests and tests); `cst replay-exchange` runs one at N× real time. Real time comes
+/// from [`tokio::time::Instant`], never the wall clock, so tests can pause and advance it,
+/// and a replay is unaffected by the host's clock being set or skewed.
 #[derive(Debug)]
-pub struct SimClock(AtomicI64);
+pub struct SimClock {
+    /// Simulated Unix seconds at `origin`.
+    base: AtomicI64,
+    /// Simulated seconds per real second.
+    speed: f64,
+    origin: Instant,
+}
+
+/// A speed that is not finite or below 0: the simulated past never changes, so a clock may
+/// stand still but never run backwards.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+#[error("a simulated clock's speed must be finite and at least 0, got {0}")]
+pub struct SpeedError(pub f64);
 
 impl SimClock {
+    /// A clock standing at `start` until set.
     pub fn new(start: i64) -> Self {
-        Self(AtomicI64::new(start))
+        Self {
+            base: AtomicI64::new(start),
+            speed: 0.0,
+            origin: Instant::now(),
+        }
     }
+
+    /// A clock at `start` now, running `speed` simulated seconds per real second.
+    pub fn running(start: i64, speed: f64) -> Result<Self, SpeedError> {
+        if !speed.is_finite() || speed < 0.0 {
+            return Err(SpeedError(speed));
+        }
+        Ok(Self {
+            speed,
+            ..Self::new(start)
+        })
+    }
+
+    /// Moves a clock that stands still to `t`.
     pub fn set(&self, t: i64) {
-        self.0.store(t, Ordering::SeqCst);
+        self.base.store(t, Ordering::SeqCst);
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
     }
 }
 
 impl Clock for SimClock {
     fn now(&self) -> i64 {
-        self.0.load(Ordering::SeqCst)
+        let simulated = self.origin.elapsed().as_secs_f64() * self.speed;
+        // `as` saturates; i64::MAX seconds is far beyond any recording.
+        self.base
+            .load(Ordering::SeqCst)
+            .saturating_add(simulated.floor() as i64)
     }
 }
 
@@ -199,6 +241,31 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn runs_speed_times_real_time() {
+        let clock = SimClock::running(1_704_067_200, 3600.0).unwrap();
+        assert_eq!(clock.now(), 1_704_067_200);
+        tokio::time::advance(Duration::from_millis(2500)).await;
+        assert_eq!(clock.now(), 1_704_067_200 + 9000);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn speed_zero_stands_still_until_set() {
+        let clock = SimClock::running(100, 0.0).unwrap();
+        tokio::time::advance(Duration::from_secs(60)).await;
+        assert_eq!(clock.now(), 100);
+        let set = SimClock::new(100);
+        set.set(7200);
+        assert_eq!((set.now(), set.current_hour()), (7200, 7200));
+    }
+
+    #[test]
+    fn a_clock_cannot_run_backwards_or_be_undefined() {
+        for speed in [-1.0, f64::NAN, f64::INFINITY] {
+            assert!(SimClock::running(0, speed).is_err(), "{speed}");
+        }
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_followed_clock_runs_at_the_observed_rate() {

@@ -15,7 +15,7 @@ use crate::{
 };
 
 const NS: i64 = 1_000_000_000;
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 pub async fn backfill_step(
     exchange: &impl Exchange,

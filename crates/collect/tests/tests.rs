@@ -9,7 +9,7 @@ use cst_config::{Config, Home};
 use cst_store::{CandleKey, Store};
 
 fn capture(name: &str) -> String {
-    let path = cst_testdata::data("kraken-api").join(name);
+    let path = cst_testkit::data("kraken-api").join(name);
     std::fs::read_to_string(path).unwrap()
 }
 

@@ -172,7 +172,7 @@ impl Config {
             ),
         );
         let l = &raw.logs;
-        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(&l.level) {
+        if let Err(e) = cst_logging::filter::parse(&l.level) {
             check(
                 false,
                 format!(

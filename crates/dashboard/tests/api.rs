@@ -57,7 +57,7 @@ async fn served() -> Served {
     let mut store = cst_store::Store::open(&home.db_path()).unwrap();
     let files: Vec<_> = ["BTC-USDT", "ETH-USDT"]
         .iter()
-        .map(|p| cst_testdata::shared(&format!("data/ohlcv-1h/binance-2021-2022/{p}.csv")))
+        .map(|p| cst_testkit::shared(&format!("data/ohlcv-1h/binance-2021-2022/{p}.csv")))
         .collect();
     cst_import::import(&mut store, &files, cst_import::Format::Csv, "binance").unwrap();
     store.forget_from(END).unwrap();
@@ -135,7 +135,7 @@ async fn candles_come_from_the_store_and_bad_pairs_or_hours_are_named() {
     // The last stored hour is the one before the rewind point, as recorded.
     let last = candles.last().unwrap();
     assert_eq!(last["t"], END - 3600);
-    let csv = std::fs::read_to_string(cst_testdata::shared(
+    let csv = std::fs::read_to_string(cst_testkit::shared(
         "data/ohlcv-1h/binance-2021-2022/BTC-USDT.csv",
     ))
     .unwrap();

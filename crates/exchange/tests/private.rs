@@ -9,7 +9,7 @@ use cst_exchange::{
     Credentials, Endpoint, ExchangeError, OrderRequest, OrderStatus, PrivateClient, RetryPolicy,
     Side, cl_ord_id,
 };
-use cst_stub::{Fault, Stub};
+use cst_testkit::kraken::{Fault, Stub};
 
 use crate::helper::read;
 

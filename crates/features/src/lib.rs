@@ -23,4 +23,4 @@ pub use row::{Built, FeatureRow, Missing};
 pub use set::{FeatureSet, GroupSpec};
 
 /// Feature times are hour boundaries (UTC); features are built on 1-hour candles.
-pub const HOUR: i64 = 3600;
+pub use cst_market::HOUR;

@@ -18,7 +18,7 @@ pub const FROM: i64 = 1_643_673_600;
 pub const TO: i64 = 1_647_302_400;
 
 pub fn shared(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 pub fn btc_candles() -> Vec<Candle> {

@@ -155,10 +155,10 @@ fn whale_flow_is_the_detector_over_the_real_trades() {
     let classified = cst_whale::classify(
         &trades,
         1.0,
-        &cst_whale::WhaleConfig {
+        &cst_whale::DetectorConfig {
             median_window: 500,
             min_history: 100,
-            k: 50.0,
+            median_multiple: 50.0,
             usd_floor: 5.0,
         },
     )

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::HealthError;
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DailyReport {

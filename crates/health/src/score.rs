@@ -27,7 +27,7 @@ use cst_protocol::{
 
 use crate::inputs::{HorizonInputs, Inputs};
 
-const HOUR: f64 = 3600.0;
+use cst_market::HOUR;
 
 /// The weights, in the order of the table above.
 pub const WEIGHTS: [(&str, f64); 9] = [
@@ -326,7 +326,10 @@ fn input_ages(i: &Inputs, now: i64) -> Vec<(String, Option<f64>)> {
                 "book" => t.depth,
                 _ => None,
             };
-            (g.clone(), newest.map(|n| (now - n).max(0) as f64 / HOUR))
+            (
+                g.clone(),
+                newest.map(|n| (now - n).max(0) as f64 / HOUR as f64),
+            )
         })
         .collect()
 }
@@ -390,7 +393,7 @@ fn coverage(i: &Inputs, cfg: &HealthConfig) -> Part {
     };
     let fraction = a.fraction();
     let stale = match &i.now {
-        Ok(now) => (now - a.at) as f64 > f64::from(cfg.max_feature_age_h) * HOUR,
+        Ok(now) => (now - a.at) as f64 > f64::from(cfg.max_feature_age_h) * HOUR as f64,
         Err(_) => true,
     };
     let mut reason = format!(
@@ -463,7 +466,7 @@ fn metrics(i: &Inputs, served: usize) -> Vec<Metric> {
                     "feature_input_age_seconds",
                     "Age of the newest input of a required feature group, by the service clock",
                     &[("group", group)],
-                    age * HOUR,
+                    age * HOUR as f64,
                 ));
             }
         }

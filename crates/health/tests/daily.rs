@@ -22,7 +22,7 @@ fn setup() -> (tempfile::TempDir, Home, Config, Store) {
     .unwrap();
     let config = cst_config::load(&home, None).unwrap();
     let mut store = Store::open(&home.db_path()).unwrap();
-    let report = std::fs::read_to_string(cst_testdata::fixture("eval_report_h1.json")).unwrap();
+    let report = std::fs::read_to_string(cst_testkit::fixture("eval_report_h1.json")).unwrap();
     store
         .insert_model(&ModelRecord {
             id: MODEL.into(),

@@ -47,7 +47,7 @@ fn agents() -> Vec<AgentStatus> {
 }
 
 fn model() -> ActiveModel {
-    let text = std::fs::read_to_string(cst_testdata::fixture("eval_report_h1.json")).unwrap();
+    let text = std::fs::read_to_string(cst_testkit::fixture("eval_report_h1.json")).unwrap();
     ActiveModel {
         id: "h1-1654041600-827e17f3".into(),
         report: serde_json::from_str(&text).unwrap(),

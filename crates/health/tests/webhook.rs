@@ -106,13 +106,7 @@ async fn a_refusal_is_not_retried_and_retries_end() {
 
 #[tokio::test]
 async fn no_answer_is_retried_and_the_error_never_shows_the_secret_url() {
-    // A port nobody listens on.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://{}/hooks/T000/SECRET-TOKEN",
-        listener.local_addr().unwrap()
-    );
-    drop(listener);
+    let url = cst_testkit::http::refused_url("/hooks/T000/SECRET-TOKEN");
     let client = reqwest::Client::new();
     let h = hook(&url, WebhookFormat::Slack, 1);
     let e = notify::post(&client, &h, &alert()).await.unwrap_err();

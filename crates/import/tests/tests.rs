@@ -8,7 +8,7 @@ use cst_market::Timeframe;
 use cst_store::{CandleKey, Store};
 
 fn shared(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 fn store(dir: &Path) -> Store {

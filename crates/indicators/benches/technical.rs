@@ -34,7 +34,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 /// TA-Lib's median seconds for one pass over every file, or why there is none.
 fn talib_seconds() -> Result<f64, String> {
-    let script = cst_testdata::shared("bench/talib_reference.py");
+    let script = cst_testkit::shared("bench/talib_reference.py");
     let dir = stubs::data_path(DATA);
     let out = Command::new("python3")
         .arg(script)

@@ -21,7 +21,7 @@ use cst_market::Candle;
 
 /// `shared/data/<rel>`, next to the repository.
 pub fn data_path(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 /// Candles of a real file: `ts,open,high,low,close,volume` with a header, or Kraken's
@@ -111,7 +111,7 @@ pub const FIXTURES: [Fixture; 2] = [
 
 impl Fixture {
     pub fn load(&self) -> (Reference, Vec<Candle>) {
-        let path = cst_testdata::fixture(self.reference);
+        let path = cst_testkit::fixture(self.reference);
         let mut reader = csv::Reader::from_path(&path).unwrap();
         let names: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         let mut ts = Vec::new();

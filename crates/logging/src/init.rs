@@ -3,14 +3,17 @@
 
 use std::{io::IsTerminal, sync::Mutex};
 
-use tracing_subscriber::{EnvFilter, fmt, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::{filter::Targets, fmt, layer::SubscriberExt, util::SubscriberInitExt};
 
 use crate::RotatingFile;
 
-fn filter(level: &str) -> EnvFilter {
-    EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(level))
-        .unwrap_or_else(|_| EnvFilter::new("info"))
+/// `RUST_LOG` when set and readable, else the configured level, else `info`.
+fn filter(level: &str) -> Targets {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|spec| crate::filter::parse(&spec).ok())
+        .or_else(|| crate::filter::parse(level).ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO))
 }
 
 /// Agents log to stderr, which the supervisor captures into `HOME/logs/<agent>/`: JSON

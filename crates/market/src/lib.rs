@@ -10,5 +10,10 @@ pub mod pair;
 pub mod trade;
 
 pub use candle::{Candle, Rejection, Timeframe};
+
+/// Seconds in an hour and in a day: the one definition every crate uses (decision times are
+/// hour boundaries in Unix seconds).
+pub const HOUR: i64 = 3600;
+pub const DAY: i64 = 24 * HOUR;
 pub use pair::PairName;
 pub use trade::{BookLevel, Trade, TradeRejection};

@@ -19,7 +19,7 @@ use crate::{
     runtime,
 };
 
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 /// The active models, loaded; `ids` tells when the registry has moved on.
 #[derive(Debug, Default)]

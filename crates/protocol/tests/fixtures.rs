@@ -73,7 +73,7 @@ fn v1_fixtures() -> Vec<(&'static str, Message)> {
 }
 
 fn v1_dir() -> PathBuf {
-    cst_testdata::fixture("v1")
+    cst_testkit::fixture("v1")
 }
 
 /// Decodes `wire` as exactly one complete frame of `T`.

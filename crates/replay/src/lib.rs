@@ -12,7 +12,8 @@
 //! - [`server`]: [`serve`], the HTTP server on a caller's listener.
 //! - [`endpoints`]: one handler per Kraken endpoint, and [`router`].
 //! - [`load`]: files to checked series; the [`LoadReport`] of what was left out.
-//! - [`clock`]: [`SimClock`], `start + real elapsed × speed`.
+//! - [`clock`]: hours of the simulated clock ([`cst_clock::SimClock`], `start + real
+//!   elapsed × speed`).
 //! - `series`: one pair's sorted candles and how its numbers are written.
 //! - [`error`]: [`ReplayError`], why a replay could not be loaded.
 //!
@@ -47,7 +48,6 @@ pub mod replay;
 mod series;
 pub mod server;
 
-pub use clock::SimClock;
 pub use endpoints::router;
 pub use error::ReplayError;
 pub use load::LoadReport;

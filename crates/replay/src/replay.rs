@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::ReplayError;
-use crate::clock::SimClock;
 use crate::load::{LoadReport, load_dir};
 use crate::series::Series;
+use cst_clock::{Clock, SimClock};
 
 #[derive(Debug)]
 pub struct Replay {
@@ -24,7 +24,7 @@ impl Replay {
     ///
     /// Blocking file I/O: from async code, call it inside `tokio::task::spawn_blocking`.
     pub fn load(dir: &Path, start: i64, speed: f64) -> Result<Self, ReplayError> {
-        SimClock::start(start, speed)?; // refuse a bad speed before the slow part
+        SimClock::running(start, speed).map_err(|e| ReplayError::Speed(e.0))?; // refuse a bad speed before the slow part
         let begun = tokio::time::Instant::now();
         let (series, report) = load_dir(dir)?;
         let mut pairs: BTreeMap<String, Series> = BTreeMap::new();
@@ -61,7 +61,7 @@ impl Replay {
                 "the simulated clock starts outside the recording: no pair has a current candle"
             );
         }
-        let clock = SimClock::start(start, speed)?;
+        let clock = SimClock::running(start, speed).map_err(|e| ReplayError::Speed(e.0))?;
         Ok(Self {
             clock,
             pairs,

@@ -8,8 +8,8 @@
 use crate::coins::CoinId;
 use crate::llm::LlmScore;
 
-const HOUR: i64 = 3_600;
-const DAY: i64 = 24 * HOUR;
+use cst_market::DAY;
+use cst_market::HOUR;
 
 /// One scored news item as the sentiment agent stores it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -19,7 +19,7 @@ use crate::error::{ItemRejection, RejectReason, ReplayError};
 use crate::item::{NewsItem, dedupe, parse_time};
 
 const COLUMNS: [&str; 5] = ["published_at", "source", "title", "summary", "url"];
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 /// What to do with a stamp at exactly midnight UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -83,9 +83,7 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn an_unreachable_host_is_a_transport_error() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/rss", listener.local_addr().unwrap());
-    drop(listener);
+    let url = cst_testkit::http::refused_url("/rss");
     let err = client(Duration::from_secs(5), 1 << 20)
         .fetch(&url)
         .await

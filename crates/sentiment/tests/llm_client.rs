@@ -15,7 +15,7 @@ use crate::helper::titled;
 const KEY: &str = "sk-test-0123456789abcdef";
 /// 2022-04-14T12:00:00Z, the service clock's "now" for budgets.
 const NOW: i64 = 1_649_937_600;
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 /// A client for the stub: $0.01 per 1k prompt and $0.03 per 1k completion tokens, no
 /// retries, a breaker that never opens, 2 s timeout. Tests change what they are about.
@@ -345,9 +345,7 @@ async fn a_response_without_usage_is_charged_a_conservative_estimate() {
 
 #[tokio::test]
 async fn an_unreachable_endpoint_is_a_retryable_connect_error() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let base = cst_testkit::http::refused_url("");
     let mut cfg = LlmConfig::new(base, "m");
     cfg.api_key = ApiKey::new(KEY);
     cfg.max_retries = 1;

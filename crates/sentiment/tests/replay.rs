@@ -7,7 +7,7 @@ use cst_sentiment::{MidnightStamps, NewsReplay, RejectReason, ReplayError};
 
 use crate::helper::{news, news_path, titled};
 
-const HOUR: i64 = 3_600;
+use cst_market::HOUR;
 
 #[test]
 fn loading_counts_every_quirk_of_the_real_file() {

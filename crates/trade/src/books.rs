@@ -16,13 +16,48 @@ use crate::{
     live::{LiveVenue, PairSpec},
 };
 
+/// Why the books could not be loaded or the live venue not connected. Each says what to do;
+/// [`BooksError::is_config`] tells a configuration that cannot work (no retry helps) from a
+/// failure that may pass.
+#[derive(Debug, thiserror::Error)]
+pub enum BooksError {
+    #[error(transparent)]
+    Store(#[from] cst_store::StoreError),
+    #[error("the recorded account is unreadable: {0}")]
+    Unreadable(serde_json::Error),
+    /// Paper books under a live mode, or the reverse.
+    #[error("{0}")]
+    Mismatch(String),
+    /// The live configuration itself (a secret that is not base64 …).
+    #[error("{0}")]
+    Config(String),
+    /// The exchange could not be reached or read.
+    #[error("{0}")]
+    Exchange(String),
+    /// The exchange holds less cash than the books.
+    #[error("{0}")]
+    Unfunded(String),
+    /// A live hour's step did not finish (its thread panicked or was cancelled).
+    #[error("the live step did not finish: {0}")]
+    Step(String),
+}
+
+impl BooksError {
+    /// True when only a change of configuration or home can help.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            BooksError::Unreadable(_) | BooksError::Mismatch(_) | BooksError::Config(_)
+        )
+    }
+}
+
 /// The recorded account, or a fresh one with the configured cash. Paper and live books do
 /// not mix: continuing one kind in the other mode is refused with what to do.
-pub fn load_account(store: &Store, config: &Config) -> Result<Account, String> {
+pub fn load_account(store: &Store, config: &Config) -> Result<Account, BooksError> {
     let live = config.portfolio.mode == TradeMode::Live;
-    let account: Account = match store.portfolio_state().map_err(|e| e.to_string())? {
-        Some((_, json)) => serde_json::from_str(&json)
-            .map_err(|e| format!("the recorded account is unreadable: {e}"))?,
+    let account: Account = match store.portfolio_state()? {
+        Some((_, json)) => serde_json::from_str(&json).map_err(BooksError::Unreadable)?,
         None => {
             let mut a = Account::new(config.portfolio.starting_cash_usd);
             a.live = live;
@@ -31,7 +66,7 @@ pub fn load_account(store: &Store, config: &Config) -> Result<Account, String> {
     };
     let kind = |l: bool| if l { "live" } else { "paper" };
     if account.live != live {
-        return Err(format!(
+        return Err(BooksError::Mismatch(format!(
             "this home's store holds {} books (equity {:.2}, {} positions) but portfolio.mode is \
              \"{}\": paper and live books never mix; use another --home for {} trading",
             kind(account.live),
@@ -39,34 +74,34 @@ pub fn load_account(store: &Store, config: &Config) -> Result<Account, String> {
             account.positions.len(),
             kind(live),
             kind(live)
-        ));
+        )));
     }
     Ok(account)
 }
 
 /// Connects to Kraken's private API for live mode: the pairs' order rules from AssetPairs,
 /// and a balance check (the quote currencies on the exchange must cover the books' cash).
-pub async fn connect_live(config: &Config, account: &Account) -> Result<LiveVenue, String> {
+pub async fn connect_live(config: &Config, account: &Account) -> Result<LiveVenue, BooksError> {
     let live = &config.portfolio.live;
     let credentials = Credentials::new(live.api_key.clone(), &live.api_secret)
-        .map_err(|e| format!("portfolio.live.api_secret: {e}"))?;
+        .map_err(|e| BooksError::Config(format!("portfolio.live.api_secret: {e}")))?;
     let client = PrivateClient::new(
         &live.base_url,
         credentials,
         live.request_timeout,
         RetryPolicy::default(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| BooksError::Config(e.to_string()))?;
     let public = KrakenClient::new(KrakenConfig {
         timeout: live.request_timeout,
         ..KrakenConfig::new(live.base_url.clone())
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| BooksError::Config(e.to_string()))?;
     let quotes: Vec<&str> = config.collector.quotes.iter().map(String::as_str).collect();
     let listed = public
         .asset_pairs(&quotes)
         .await
-        .map_err(|e| format!("cannot read the exchange's pairs: {e}"))?;
+        .map_err(|e| BooksError::Exchange(format!("cannot read the exchange's pairs: {e}")))?;
     let pairs: BTreeMap<String, PairSpec> = listed
         .pairs
         .iter()
@@ -75,18 +110,18 @@ pub async fn connect_live(config: &Config, account: &Account) -> Result<LiveVenu
     let balance = client
         .balance()
         .await
-        .map_err(|e| format!("cannot read the exchange balance: {e}"))?;
+        .map_err(|e| BooksError::Exchange(format!("cannot read the exchange balance: {e}")))?;
     let cash: f64 = quotes
         .iter()
         .filter_map(|q| balance.get(*q).or_else(|| balance.get(&format!("Z{q}"))))
         .sum();
     if cash + 1e-6 < account.cash {
-        return Err(format!(
+        return Err(BooksError::Unfunded(format!(
             "the exchange holds {cash:.2} in {} but the live books need {:.2} of cash: fund the \
              account or lower portfolio.starting_cash_usd (before the first live hour)",
             quotes.join("/"),
             account.cash
-        ));
+        )));
     }
     tracing::warn!(
         base_url = live.base_url,
@@ -148,7 +183,7 @@ impl LiveHour {
         self,
         mut account: Account,
         mut venue: LiveVenue,
-    ) -> Result<(Step, Account, LiveVenue), String> {
+    ) -> Result<(Step, Account, LiveVenue), BooksError> {
         tokio::task::spawn_blocking(move || {
             let c = &self.config;
             let engine = Engine {
@@ -167,6 +202,6 @@ impl LiveHour {
             (step, account, venue)
         })
         .await
-        .map_err(|e| format!("the live step did not finish: {e}"))
+        .map_err(|e| BooksError::Step(e.to_string()))
     }
 }

@@ -38,7 +38,7 @@ enum ExitFill {
     Market { q: Quote, decision_mid: f64 },
 }
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 /// The rules one account trades by.
 #[derive(Debug, Clone, Copy)]
@@ -271,7 +271,9 @@ impl Engine<'_> {
                     self.close(acct, &pair, at, purpose, fill, decision_mid, step);
                     exited.insert(pair);
                 }
-                Err(e) => step.orders.push(failed(&pos, purpose, t, "failed", e)),
+                Err(e) => step
+                    .orders
+                    .push(failed(&pos, purpose, t, "failed", e.to_string())),
             }
         }
         exited
@@ -516,7 +518,7 @@ impl Engine<'_> {
                 Ok(fill) => fill,
                 Err(e) => {
                     order.status = "failed".into();
-                    order.note = e;
+                    order.note = e.to_string();
                     step.orders.push(order);
                     continue;
                 }

@@ -42,4 +42,4 @@ pub use market::{Market, Quote};
 pub use risk::Refusal;
 
 /// One hour in seconds.
-pub const HOUR: i64 = 3600;
+pub use cst_market::HOUR;

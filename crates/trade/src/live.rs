@@ -26,7 +26,7 @@ use crate::{
     account::Position,
     exec::Fill,
     market::{Quote, Source},
-    venue::{OrderSpec, Venue},
+    venue::{OrderSpec, Venue, VenueError},
 };
 
 /// What the venue needs to know of a pair to send a valid order.
@@ -83,21 +83,25 @@ impl LiveVenue {
         self.no_go = why;
     }
 
-    fn spec(&self, pair: &str) -> Result<&PairSpec, String> {
+    fn spec(&self, pair: &str) -> Result<&PairSpec, VenueError> {
         self.pairs.get(pair).ok_or_else(|| {
-            format!("{pair} is not listed on the exchange (or its listing was not loaded)")
+            VenueError::Order(format!(
+                "{pair} is not listed on the exchange (or its listing was not loaded)"
+            ))
         })
     }
 
     fn block<T>(
         &self,
         f: impl std::future::Future<Output = Result<T, ExchangeError>>,
-    ) -> Result<T, String> {
-        self.rt.block_on(f).map_err(|e| e.to_string())
+    ) -> Result<T, VenueError> {
+        self.rt
+            .block_on(f)
+            .map_err(|e| VenueError::Exchange(e.to_string()))
     }
 
     /// The order with this service client id, open or closed, if the exchange has one.
-    fn find(&self, client_id: &str) -> Result<Option<OrderInfo>, String> {
+    fn find(&self, client_id: &str) -> Result<Option<OrderInfo>, VenueError> {
         let cl = cl_ord_id(client_id);
         let mine = |o: &OrderInfo| o.cl_ord_id.as_deref() == Some(cl.as_str());
         if let Some(o) = self
@@ -112,7 +116,7 @@ impl LiveVenue {
     }
 
     /// Sends the order unless the exchange already has it; returns it once final.
-    fn place(&self, client_id: &str, req: OrderRequest) -> Result<OrderInfo, String> {
+    fn place(&self, client_id: &str, req: OrderRequest) -> Result<OrderInfo, VenueError> {
         let txid = match self.find(client_id)? {
             Some(o) => {
                 tracing::warn!(
@@ -127,7 +131,7 @@ impl LiveVenue {
                 Err(e) => match self.find(client_id)? {
                     // The answer was lost, the order was not.
                     Some(o) => o.txid,
-                    None => return Err(format!("order not placed: {e}")),
+                    None => return Err(VenueError::Order(format!("order not placed: {e}"))),
                 },
             },
         };
@@ -136,36 +140,40 @@ impl LiveVenue {
 
     /// Asks until the order is final; a market order still open after the polls is
     /// cancelled, keeping what it filled.
-    fn settle(&self, txid: &str) -> Result<OrderInfo, String> {
+    fn settle(&self, txid: &str) -> Result<OrderInfo, VenueError> {
         let ids = [txid.to_string()];
         for _ in 0..self.polls {
             let got = self.block(self.client.query_orders(&ids))?;
             match got.into_iter().find(|o| o.txid == txid) {
                 Some(o) if o.status.is_final() => return Ok(o),
                 Some(_) => std::thread::sleep(self.poll_every),
-                None => return Err(format!("the exchange does not know order {txid}")),
+                None => {
+                    return Err(VenueError::Order(format!(
+                        "the exchange does not know order {txid}"
+                    )));
+                }
             }
         }
         self.block(self.client.cancel_order(txid))?;
         let got = self.block(self.client.query_orders(&ids))?;
         got.into_iter()
             .find(|o| o.txid == txid)
-            .ok_or_else(|| format!("the exchange does not know order {txid}"))
+            .ok_or_else(|| VenueError::Order(format!("the exchange does not know order {txid}")))
     }
 
-    fn entry_txid(&mut self, pos: &Position) -> Result<String, String> {
+    fn entry_txid(&mut self, pos: &Position) -> Result<String, VenueError> {
         if let Some(t) = self.entries.get(&pos.client_id) {
             return Ok(t.clone());
         }
-        let o = self
-            .find(&pos.client_id)?
-            .ok_or_else(|| format!("the exchange has no entry order {}", pos.client_id))?;
+        let o = self.find(&pos.client_id)?.ok_or_else(|| {
+            VenueError::Order(format!("the exchange has no entry order {}", pos.client_id))
+        })?;
         self.entries.insert(pos.client_id.clone(), o.txid.clone());
         Ok(o.txid)
     }
 
     /// The stop orders the entry created, open and closed.
-    fn stops(&mut self, pos: &Position) -> Result<(Vec<OrderInfo>, Vec<OrderInfo>), String> {
+    fn stops(&mut self, pos: &Position) -> Result<(Vec<OrderInfo>, Vec<OrderInfo>), VenueError> {
         let entry = self.entry_txid(pos)?;
         let child = |o: &OrderInfo| o.refid.as_deref() == Some(entry.as_str());
         let open = self.block(self.client.open_orders())?;
@@ -206,22 +214,24 @@ impl Venue for LiveVenue {
         false
     }
 
-    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, stop: f64) -> Result<Fill, String> {
+    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, stop: f64) -> Result<Fill, VenueError> {
         if let Some(why) = &self.no_go {
-            return Err(format!("live entries need GO: {why}"));
+            return Err(VenueError::NoGo(why.clone()));
         }
         let spec = self.spec(o.pair)?.clone();
         let volume = floor_to(o.qty, spec.lot_decimals);
         if let Some(min) = spec.ordermin
             && volume < min
         {
-            return Err(format!(
+            return Err(VenueError::Order(format!(
                 "{volume} {} is below the exchange's minimum order {min}",
                 o.pair
-            ));
+            )));
         }
         if !(volume > 0.0) || !(stop > 0.0) {
-            return Err(format!("volume {volume} or stop {stop} is not positive"));
+            return Err(VenueError::Order(format!(
+                "volume {volume} or stop {stop} is not positive"
+            )));
         }
         let req = OrderRequest {
             pair: spec.altname.clone(),
@@ -234,24 +244,24 @@ impl Venue for LiveVenue {
         self.entries
             .insert(o.client_id.to_string(), done.txid.clone());
         if done.status != OrderStatus::Closed && done.vol_exec <= 0.0 {
-            return Err(format!(
+            return Err(VenueError::Order(format!(
                 "order {} ended {:?} unfilled ({})",
                 done.txid,
                 done.status,
                 done.reason.as_deref().unwrap_or("no reason given")
-            ));
+            )));
         }
         Ok(fill_of(&done, q))
     }
 
-    fn sell(&mut self, o: &OrderSpec<'_>, pos: &Position, q: &Quote) -> Result<Fill, String> {
+    fn sell(&mut self, o: &OrderSpec<'_>, pos: &Position, q: &Quote) -> Result<Fill, VenueError> {
         let spec = self.spec(o.pair)?.clone();
         let (open, closed) = self.stops(pos)?;
         if let Some(fired) = closed.iter().find(|s| s.vol_exec > 0.0) {
-            return Err(format!(
+            return Err(VenueError::Order(format!(
                 "the exchange stop {} already sold the position; recorded as its stop-loss",
                 fired.txid
-            ));
+            )));
         }
         for s in &open {
             self.block(self.client.cancel_order(&s.txid))?;
@@ -261,10 +271,10 @@ impl Venue for LiveVenue {
             let ids: Vec<String> = open.iter().map(|s| s.txid.clone()).collect();
             let now = self.block(self.client.query_orders(&ids))?;
             if let Some(fired) = now.iter().find(|s| s.vol_exec > 0.0) {
-                return Err(format!(
+                return Err(VenueError::Order(format!(
                     "the exchange stop {} fired before it was cancelled; recorded as its stop-loss",
                     fired.txid
-                ));
+                )));
             }
         }
         let volume = floor_to(o.qty, spec.lot_decimals);
@@ -277,17 +287,17 @@ impl Venue for LiveVenue {
         };
         let done = self.place(o.client_id, req)?;
         if done.vol_exec <= 0.0 {
-            return Err(format!(
+            return Err(VenueError::Order(format!(
                 "sell {} ended {:?} unfilled ({})",
                 done.txid,
                 done.status,
                 done.reason.as_deref().unwrap_or("no reason given")
-            ));
+            )));
         }
         Ok(fill_of(&done, q))
     }
 
-    fn stop_fired(&mut self, pos: &Position) -> Result<Option<(i64, Fill)>, String> {
+    fn stop_fired(&mut self, pos: &Position) -> Result<Option<(i64, Fill)>, VenueError> {
         let (open, closed) = self.stops(pos)?;
         if let Some(s) = closed.iter().find(|s| s.vol_exec > 0.0) {
             let q = Quote {

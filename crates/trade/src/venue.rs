@@ -18,6 +18,20 @@ use crate::{
     market::Quote,
 };
 
+/// Why a venue did not fill an order; its text is what the order's record says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VenueError {
+    /// The service is not GO: live entries are refused (exits still go out).
+    #[error("live entries need GO: {0}")]
+    NoGo(String),
+    /// A call to the exchange failed (transport, timeout, the exchange's own refusal).
+    #[error("{0}")]
+    Exchange(String),
+    /// The order, the pair's rules or the exchange's record of the order rule the fill out.
+    #[error("{0}")]
+    Order(String),
+}
+
 /// One order the engine wants filled.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderSpec<'a> {
@@ -35,13 +49,13 @@ pub trait Venue {
     fn simulated(&self) -> bool;
 
     /// An entry; `stop` is the stop-loss a venue that holds stops places with it.
-    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, stop: f64) -> Result<Fill, String>;
+    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, stop: f64) -> Result<Fill, VenueError>;
 
     /// An exit of `pos` (all of `o.qty`); a held stop is cancelled first.
-    fn sell(&mut self, o: &OrderSpec<'_>, pos: &Position, q: &Quote) -> Result<Fill, String>;
+    fn sell(&mut self, o: &OrderSpec<'_>, pos: &Position, q: &Quote) -> Result<Fill, VenueError>;
 
     /// The position's held stop, if it has fired: when (unix seconds) and its fill.
-    fn stop_fired(&mut self, pos: &Position) -> Result<Option<(i64, Fill)>, String>;
+    fn stop_fired(&mut self, pos: &Position) -> Result<Option<(i64, Fill)>, VenueError>;
 }
 
 /// Paper fills: a book walk where a recorded book exists, the candle model otherwise.
@@ -53,15 +67,15 @@ impl Venue for Paper {
         true
     }
 
-    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, _stop: f64) -> Result<Fill, String> {
+    fn buy(&mut self, o: &OrderSpec<'_>, q: &Quote, _stop: f64) -> Result<Fill, VenueError> {
         Ok(exec::buy(q, o.qty, o.fee_rate, &self.0))
     }
 
-    fn sell(&mut self, o: &OrderSpec<'_>, _pos: &Position, q: &Quote) -> Result<Fill, String> {
+    fn sell(&mut self, o: &OrderSpec<'_>, _pos: &Position, q: &Quote) -> Result<Fill, VenueError> {
         Ok(exec::sell(q, o.qty, o.fee_rate, &self.0))
     }
 
-    fn stop_fired(&mut self, _pos: &Position) -> Result<Option<(i64, Fill)>, String> {
+    fn stop_fired(&mut self, _pos: &Position) -> Result<Option<(i64, Fill)>, VenueError> {
         Ok(None)
     }
 }

@@ -11,7 +11,7 @@ use cst_trade::{
 
 /// 2022-06-10 00:00 UTC: three days before the June 2022 crash.
 pub const JUNE_10: i64 = 1_654_819_200;
-pub const HOUR: i64 = 3600;
+pub use cst_market::HOUR;
 
 /// The default configuration with `extra` TOML merged in.
 pub fn config(extra: &str) -> Config {
@@ -24,7 +24,7 @@ pub fn config(extra: &str) -> Config {
 pub fn market(pairs: &[&str]) -> Market {
     let mut m = Market::new();
     for pair in pairs {
-        let file = cst_testdata::shared(&format!(
+        let file = cst_testkit::shared(&format!(
             "data/ohlcv-1h/binance-2021-2022/{}.csv",
             pair.replace('/', "-")
         ));

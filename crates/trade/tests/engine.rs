@@ -9,7 +9,7 @@ use cst_trade::{
 
 use crate::common::*;
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 /// Steps `acct` hourly from `from` to `to` (inclusive), handing each hour its candidates.
 fn run(
@@ -247,7 +247,7 @@ fn fills_are_partial_when_the_order_outgrows_the_hour_or_the_book() {
 
     // Book walk over Kraken's recorded XBT/USDT book: levels within 100 bps of mid.
     let raw: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(cst_testdata::shared(
+        &std::fs::read(cst_testkit::shared(
             "data/trades/XBTUSDT_public_Depth_2025-11.json",
         ))
         .unwrap(),

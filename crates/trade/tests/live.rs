@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use cst_config::Config;
 use cst_exchange::{Credentials, PrivateClient, RetryPolicy, cl_ord_id};
-use cst_stub::{Fault, Stub};
+use cst_testkit::kraken::{Fault, Stub};
 use cst_trade::{
     Account, Engine, Market, Step,
     books::LiveHour,
@@ -19,7 +19,7 @@ use cst_trade::{
 
 use crate::common::*;
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 const KEY: &str = "stub-key";
 const SECRET: &str =
     "kQH5HW/8p1uGOVjbgWA7FunAmGO8lsSUXNsu3eow76sz84Q18fWxnyRzBHCd3pd5nE9qa99HAZtuZuj6F1huXg==";

@@ -2,7 +2,7 @@
 //! knows the key, funds that cover the books, and books of the live kind.
 
 use cst_config::TradeMode;
-use cst_stub::Stub;
+use cst_testkit::kraken::Stub;
 use cst_trade::{
     Account, Step,
     books::{connect_live, load_account, to_record},
@@ -50,15 +50,12 @@ async fn connecting_reads_the_pairs_and_refuses_an_account_the_exchange_cannot_c
     let stub = Stub::empty(KEY, SECRET).await;
     stub.serve_public(
         "AssetPairs",
-        std::fs::read(cst_testdata::shared(
-            "data/kraken-api/http_asset_pairs.json",
-        ))
-        .unwrap(),
+        std::fs::read(cst_testkit::shared("data/kraken-api/http_asset_pairs.json")).unwrap(),
     );
     stub.fund("USDT", 500.0);
     let c = live_config(&stub.base_url, SECRET);
     let books = Account::new(c.portfolio.starting_cash_usd);
-    let err = connect_live(&c, &books).await.unwrap_err();
+    let err = connect_live(&c, &books).await.unwrap_err().to_string();
     assert_eq!(
         err,
         "the exchange holds 500.00 in USDT but the live books need 10000.00 of cash: fund the \
@@ -77,11 +74,17 @@ async fn connecting_reads_the_pairs_and_refuses_an_account_the_exchange_cannot_c
     let other = "c2VjcmV0LXRoYXQtaXMtbm90LXRoZS1zdHViJ3M=";
     let err = connect_live(&live_config(&stub.base_url, other), &books)
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("invalid signature"), "{err}");
     let err = connect_live(&live_config(&stub.base_url, "not base64!"), &books)
         .await
         .unwrap_err();
+    assert!(
+        err.is_config(),
+        "a secret that is not base64 is a configuration error"
+    );
+    let err = err.to_string();
     assert!(err.contains("portfolio.live.api_secret"), "{err}");
 }
 
@@ -105,6 +108,8 @@ fn paper_books_are_never_continued_as_live_ones_nor_the_reverse() {
         .record_portfolio_hour(&to_record(&step, &books).unwrap())
         .unwrap();
     let err = load_account(&store, &live).unwrap_err();
+    assert!(err.is_config());
+    let err = err.to_string();
     assert!(
         err.contains("holds paper books") && err.contains("use another --home for live trading"),
         "{err}"

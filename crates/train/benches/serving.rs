@@ -224,9 +224,9 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
 /// minutes), with its default settings.
 fn reference_cycle_seconds() -> Result<f64, String> {
     let out = Command::new("python3")
-        .arg(cst_testdata::shared("bench/reference_pipeline.py"))
+        .arg(cst_testkit::shared("bench/reference_pipeline.py"))
         .arg("--data")
-        .arg(cst_testdata::data("ohlcv-1h/binance-2024"))
+        .arg(cst_testkit::data("ohlcv-1h/binance-2024"))
         .output()
         .map_err(|e| format!("cannot run python3: {e}"))?;
     if !out.status.success() {

@@ -25,7 +25,7 @@ const TO: i64 = 1_714_521_600;
 const NOW: i64 = 1_726_000_000;
 
 fn candles(pair: &str) -> Vec<Candle> {
-    let path = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{pair}.csv"));
+    let path = cst_testkit::data(&format!("ohlcv-1h/binance-2024/{pair}.csv"));
     parse_file(&path, Format::Csv).unwrap().candles
 }
 

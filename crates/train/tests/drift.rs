@@ -19,7 +19,7 @@ const PAIRS: [(&str, &str); 3] = [
     ("ETH-USDT", "ETH/USDT"),
     ("SOL-USDT", "SOL/USDT"),
 ];
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 const JAN: i64 = 1_704_067_200; // 2024-01-01
 const MAR: i64 = 1_709_251_200; // 2024-03-01
 const AUG: i64 = 1_722_470_400; // 2024-08-01

@@ -5,10 +5,10 @@ use std::{hint::black_box, io::Read, time::Instant};
 
 use cst_bench::Figure;
 use cst_market::Trade;
-use cst_whale::{WhaleConfig, classify};
+use cst_whale::{DetectorConfig, classify};
 
 fn trades() -> Vec<Trade> {
-    let path = cst_testdata::data("trades/ETH_BTC-trades_2020-02.json.gz");
+    let path = cst_testkit::data("trades/ETH_BTC-trades_2020-02.json.gz");
     let mut text = String::new();
     flate2::read::GzDecoder::new(std::fs::File::open(path).expect("data file"))
         .read_to_string(&mut text)
@@ -36,7 +36,7 @@ fn trades() -> Vec<Trade> {
         .collect()
 }
 
-fn naive(trades: &[Trade], cfg: &WhaleConfig) -> usize {
+fn naive(trades: &[Trade], cfg: &DetectorConfig) -> usize {
     let n: Vec<f64> = trades.iter().map(|t| t.price * t.volume).collect();
     (cfg.min_history..n.len())
         .filter(|&i| {
@@ -47,7 +47,7 @@ fn naive(trades: &[Trade], cfg: &WhaleConfig) -> usize {
             } else {
                 (w[w.len() / 2 - 1] + w[w.len() / 2]) / 2.0
             };
-            n[i] * 9_700.0 > cfg.usd_floor.max(cfg.k * m * 9_700.0)
+            n[i] * 9_700.0 > cfg.usd_floor.max(cfg.median_multiple * m * 9_700.0)
         })
         .count()
 }
@@ -55,9 +55,9 @@ fn naive(trades: &[Trade], cfg: &WhaleConfig) -> usize {
 fn main() {
     let trades = trades();
     for window in [500, 5_000] {
-        let cfg = WhaleConfig {
+        let cfg = DetectorConfig {
             median_window: window,
-            ..WhaleConfig::default()
+            ..DetectorConfig::default()
         };
         let rounds = 20;
         let start = Instant::now();

@@ -1,5 +1,5 @@
 //! Whale trades: a trade whose USD notional exceeds
-//! `max(usd_floor, k × median notional of the preceding window)`.
+//! `max(usd_floor, median_multiple × median notional of the preceding window)`.
 //!
 //! The window is a COUNT of trades, not a duration. A count gives every verdict the same
 //! statistical footing: a 500-trade median is equally stable in a busy and a quiet hour,
@@ -17,30 +17,32 @@ use crate::error::{ConfigError, ConfigIssue, WhaleError, check_rate, check_trade
 use crate::median::RollingMedian;
 
 /// How big "big" is. Defaults: 500 trades, verdicts after 100, 50 × median, $10,000 floor.
+/// The deployment sets it from the `[whale]` section (`cst_config::WhaleConfig`, the one
+/// whale configuration), field for field under the same names.
 #[derive(Debug, Clone, PartialEq)]
-pub struct WhaleConfig {
+pub struct DetectorConfig {
     /// Trades in the rolling median (see the module doc for count vs duration).
     pub median_window: usize,
     /// Trades of history needed before any verdict; below it a median is too noisy to trust.
     pub min_history: usize,
     /// Multiple of the median notional; relative so it adapts to each pair's usual size.
-    pub k: f64,
+    pub median_multiple: f64,
     /// Absolute USD minimum, so on a pair of tiny trades a merely ordinary one is not a whale.
     pub usd_floor: f64,
 }
 
-impl Default for WhaleConfig {
+impl Default for DetectorConfig {
     fn default() -> Self {
-        WhaleConfig {
+        DetectorConfig {
             median_window: 500,
             min_history: 100,
-            k: 50.0,
+            median_multiple: 50.0,
             usd_floor: 10_000.0,
         }
     }
 }
 
-impl WhaleConfig {
+impl DetectorConfig {
     /// Every problem at once.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut issues = Vec::new();
@@ -58,10 +60,10 @@ impl WhaleConfig {
                 want: "between 1 and median_window (the window can never hold more)",
             });
         }
-        if !(self.k.is_finite() && self.k > 0.0) {
+        if !(self.median_multiple.is_finite() && self.median_multiple > 0.0) {
             issues.push(ConfigIssue {
-                field: "k",
-                value: self.k,
+                field: "median_multiple",
+                value: self.median_multiple,
                 want: "a positive finite multiple",
             });
         }
@@ -114,14 +116,14 @@ impl Classified {
 /// Streaming classifier for one pair's trades in time order: O(log window) per trade.
 #[derive(Debug, Clone)]
 pub struct WhaleDetector {
-    cfg: WhaleConfig,
+    cfg: DetectorConfig,
     median: RollingMedian,
     last_ns: Option<i64>,
     seen: usize,
 }
 
 impl WhaleDetector {
-    pub fn new(cfg: WhaleConfig) -> Result<Self, WhaleError> {
+    pub fn new(cfg: DetectorConfig) -> Result<Self, WhaleError> {
         cfg.validate()?;
         Ok(WhaleDetector {
             median: RollingMedian::new(cfg.median_window),
@@ -154,7 +156,10 @@ impl WhaleDetector {
         let notional_usd = notional * quote_usd;
         let verdict = match self.median.median() {
             Some(median) if self.median.len() >= self.cfg.min_history => {
-                let threshold_usd = self.cfg.usd_floor.max(self.cfg.k * median * quote_usd);
+                let threshold_usd = self
+                    .cfg
+                    .usd_floor
+                    .max(self.cfg.median_multiple * median * quote_usd);
                 if notional_usd > threshold_usd {
                     Verdict::Whale { threshold_usd }
                 } else {
@@ -182,7 +187,7 @@ impl WhaleDetector {
 pub fn classify(
     trades: &[Trade],
     quote_usd: f64,
-    cfg: &WhaleConfig,
+    cfg: &DetectorConfig,
 ) -> Result<Vec<Classified>, WhaleError> {
     check_rate(quote_usd)?;
     check_trades(trades)?;

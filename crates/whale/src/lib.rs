@@ -25,7 +25,7 @@ pub mod spoof_hour;
 pub use book::{Book, BookStats, Side};
 pub use error::{BookError, ConfigError, ConfigIssue, WhaleError};
 pub use flow::{HourFlow, HourlyFlow, hourly_flow, hourly_flows};
-pub use large::{Classified, Verdict, WhaleConfig, WhaleDetector, classify};
+pub use large::{Classified, DetectorConfig, Verdict, WhaleDetector, classify};
 pub use median::RollingMedian;
 pub use spoof::{SpoofCandidate, SpoofConfig, spoof_candidates};
 pub use spoof_hour::{SpoofHour, hourly_spoofing};

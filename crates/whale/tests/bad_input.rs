@@ -2,7 +2,7 @@
 
 use cst_market::TradeRejection;
 use cst_whale::{
-    ConfigError, SpoofConfig, WhaleConfig, WhaleDetector, WhaleError, classify, hourly_flow,
+    ConfigError, DetectorConfig, SpoofConfig, WhaleDetector, WhaleError, classify, hourly_flow,
     spoof_candidates,
 };
 
@@ -40,7 +40,7 @@ fn unsorted_trades_are_refused_not_reordered() {
     let mut trades = xbtusdt();
     // Trades 5 and 6 are 8.5 s apart (trades 10 and 11 share a timestamp: equal is fine).
     trades.swap(5, 6);
-    let Err(err) = classify(&trades, 1.0, &WhaleConfig::default()) else {
+    let Err(err) = classify(&trades, 1.0, &DetectorConfig::default()) else {
         panic!("unsorted trades accepted");
     };
     assert!(
@@ -48,7 +48,7 @@ fn unsorted_trades_are_refused_not_reordered() {
         "{err}"
     );
     assert!(err.to_string().contains("sort trades by time"));
-    let c = classify(&xbtusdt(), 1.0, &WhaleConfig::default()).unwrap();
+    let c = classify(&xbtusdt(), 1.0, &DetectorConfig::default()).unwrap();
     let mut shuffled = c.clone();
     shuffled.swap(500, 900);
     assert!(matches!(
@@ -102,17 +102,17 @@ fn a_bad_quote_rate_is_refused() {
 
 #[test]
 fn a_bad_config_lists_every_problem() {
-    let cfg = WhaleConfig {
+    let cfg = DetectorConfig {
         median_window: 50,
         min_history: 100,
-        k: f64::NAN,
+        median_multiple: f64::NAN,
         usd_floor: -1.0,
     };
     let Err(WhaleError::Config(ConfigError(issues))) = WhaleDetector::new(cfg) else {
         panic!("config accepted");
     };
     let fields: Vec<_> = issues.iter().map(|i| i.field).collect();
-    assert_eq!(fields, ["min_history", "k", "usd_floor"]);
+    assert_eq!(fields, ["min_history", "median_multiple", "usd_floor"]);
     let spoof = SpoofConfig {
         top_n: 0,
         size_multiple: 0.0,
@@ -124,7 +124,7 @@ fn a_bad_config_lists_every_problem() {
 
 #[test]
 fn an_unaligned_hour_is_refused() {
-    let c = classify(&xbtusdt(), 1.0, &WhaleConfig::default()).unwrap();
+    let c = classify(&xbtusdt(), 1.0, &DetectorConfig::default()).unwrap();
     assert_eq!(
         hourly_flow(&c, 1_762_797_601),
         Err(WhaleError::UnalignedHour(1_762_797_601))

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use cst_whale::{HourFlow, WhaleConfig, classify, hourly_flow, hourly_flows};
+use cst_whale::{DetectorConfig, HourFlow, classify, hourly_flow, hourly_flows};
 
 use crate::helper::{BTC_USD_FEB_2020, eth_btc, eth_cfg, eth_naive, naive_whales, xbtusdt};
 
@@ -92,10 +92,10 @@ fn eth_btc_hourly_flow_matches_the_raw_trades() {
 #[test]
 fn xbtusdt_hourly_flow_matches_the_raw_trades() {
     let trades = xbtusdt();
-    let cfg = WhaleConfig {
+    let cfg = DetectorConfig {
         median_window: 200,
         min_history: 50,
-        k: 20.0,
+        median_multiple: 20.0,
         usd_floor: 5_000.0,
     };
     let classified = classify(&trades, 1.0, &cfg).unwrap();

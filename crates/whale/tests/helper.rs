@@ -3,7 +3,7 @@
 use std::{io::Read, path::PathBuf, sync::OnceLock};
 
 use cst_market::{BookLevel, Trade};
-use cst_whale::{Book, WhaleConfig};
+use cst_whale::{Book, DetectorConfig};
 use serde_json::Value;
 
 /// BTC/USD converts ETH/BTC notionals to USD. Bitcoin traded around $9,600-10,200 on
@@ -12,17 +12,17 @@ use serde_json::Value;
 pub const BTC_USD_FEB_2020: f64 = 9_700.0;
 
 /// The rule the ETH/BTC tests use: 500-trade median, verdicts after 100, 50×, $10,000.
-pub fn eth_cfg() -> WhaleConfig {
-    WhaleConfig {
+pub fn eth_cfg() -> DetectorConfig {
+    DetectorConfig {
         median_window: 500,
         min_history: 100,
-        k: 50.0,
+        median_multiple: 50.0,
         usd_floor: 10_000.0,
     }
 }
 
 fn data(rel: &str) -> PathBuf {
-    cst_testdata::data("trades").join(rel)
+    cst_testkit::data("trades").join(rel)
 }
 
 fn num(v: &Value) -> f64 {
@@ -118,7 +118,7 @@ pub fn xbtusdt_book() -> Book {
 pub fn naive_whales(
     trades: &[Trade],
     quote_usd: f64,
-    cfg: &WhaleConfig,
+    cfg: &DetectorConfig,
 ) -> Vec<Option<(bool, f64)>> {
     let notional: Vec<f64> = trades.iter().map(|t| t.price * t.volume).collect();
     (0..trades.len())
@@ -135,7 +135,7 @@ pub fn naive_whales(
             } else {
                 (w[n / 2 - 1] + w[n / 2]) / 2.0
             };
-            let threshold = cfg.usd_floor.max(cfg.k * median * quote_usd);
+            let threshold = cfg.usd_floor.max(cfg.median_multiple * median * quote_usd);
             Some((notional[i] * quote_usd > threshold, threshold))
         })
         .collect()

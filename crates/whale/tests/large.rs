@@ -1,6 +1,6 @@
 //! Whale classification on real ETH/BTC and XBTUSDT trades.
 
-use cst_whale::{Verdict, WhaleConfig, classify};
+use cst_whale::{DetectorConfig, Verdict, classify};
 
 use crate::helper::{BTC_USD_FEB_2020, eth_btc, eth_cfg, eth_naive, naive_whales, xbtusdt};
 
@@ -47,7 +47,7 @@ fn the_biggest_trade_of_the_file_is_a_whale() {
     assert!(biggest.trade.taker_buy);
     assert_eq!(biggest.is_whale(), Some(true));
 
-    let xbt = classify(&xbtusdt(), 1.0, &WhaleConfig::default()).unwrap();
+    let xbt = classify(&xbtusdt(), 1.0, &DetectorConfig::default()).unwrap();
     let biggest = xbt
         .iter()
         .max_by(|a, b| a.notional_usd.total_cmp(&b.notional_usd))
@@ -97,10 +97,10 @@ fn verdicts_never_look_ahead() {
 #[test]
 fn xbtusdt_whales_match_the_naive_rule_too() {
     let trades = xbtusdt();
-    let cfg = WhaleConfig {
+    let cfg = DetectorConfig {
         median_window: 200,
         min_history: 50,
-        k: 20.0,
+        median_multiple: 20.0,
         usd_floor: 5_000.0,
     };
     let got = classify(&trades, 1.0, &cfg).unwrap();
@@ -116,11 +116,11 @@ fn a_larger_k_or_floor_only_removes_whales() {
     let trades = eth_btc();
     let base = classify(trades, BTC_USD_FEB_2020, &eth_cfg()).unwrap();
     for stricter in [
-        WhaleConfig {
-            k: 100.0,
+        DetectorConfig {
+            median_multiple: 100.0,
             ..eth_cfg()
         },
-        WhaleConfig {
+        DetectorConfig {
             usd_floor: 25_000.0,
             ..eth_cfg()
         },

@@ -27,7 +27,7 @@ pub fn write_report(name: &str, json: &[u8]) -> PathBuf {
 /// Runs `bench/vectorbt_reference.py` on a report and the candles it read.
 pub fn vectorbt(report: &Path, data: &Path) -> serde_json::Value {
     let out = std::process::Command::new("python3")
-        .arg(cst_testdata::manifest_dir().join("bench/vectorbt_reference.py"))
+        .arg(cst_testkit::manifest_dir().join("bench/vectorbt_reference.py"))
         .arg(report)
         .arg(data)
         .output()

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::{hourly, known_pairs, pair_param};
 use crate::server::{ApiError, Params, Shared};
 
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 pub async fn pairs(State(shared): State<Arc<Shared>>) -> Result<Json<Value>, ApiError> {
     shared

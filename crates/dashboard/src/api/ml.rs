@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{hourly, known_pairs, models_active, pair_param};
 use crate::server::{ApiError, Params, Shared};
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 
 /// The latest gate run's candidates, best first, or the reason there are none.
 pub async fn opportunities(State(shared): State<Arc<Shared>>) -> Result<Json<Value>, ApiError> {

@@ -9,7 +9,7 @@ use cst_exchange::{BreakerPolicy, KrakenClient, KrakenConfig, RetryPolicy};
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 pub fn read(rel: &str) -> Vec<u8> {

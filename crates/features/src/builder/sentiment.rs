@@ -7,9 +7,9 @@ use cst_sentiment::{Direction, LlmScore, ScoredItem, hourly};
 use cst_store::Store;
 use cst_store::StoredLlm;
 
-use crate::{BuildContext, FeatureError, HOUR};
+use crate::{BuildContext, FeatureError};
 
-const DAY: i64 = 24 * HOUR;
+use cst_market::DAY;
 
 pub(crate) fn at(
     store: &Store,

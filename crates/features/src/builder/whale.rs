@@ -12,7 +12,7 @@ use cst_whale::{Classified, HourFlow, Verdict, WhaleDetector, hourly_flow};
 use crate::{BuildContext, FeatureError, HOUR};
 
 const NS: i64 = 1_000_000_000;
-const DAY: i64 = 24 * HOUR;
+use cst_market::DAY;
 
 /// USD value of one unit of a pair's quote, per hour: 1 for the configured USD quotes,
 /// else the close of the `QUOTE/USD` candle that closed when the hour began.
@@ -94,10 +94,10 @@ impl WhaleSeries {
             history.first().map_or(start, |t| t.time_ns.div_euclid(NS)),
             to,
         )?;
-        let mut detector = WhaleDetector::new(cst_whale::WhaleConfig {
+        let mut detector = WhaleDetector::new(cst_whale::DetectorConfig {
             median_window: w.median_window,
             min_history: w.min_history,
-            k: w.median_multiple,
+            median_multiple: w.median_multiple,
             usd_floor: w.usd_floor,
         })
         .map_err(|e| FeatureError::Whale(e.to_string()))?;

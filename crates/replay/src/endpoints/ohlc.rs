@@ -29,7 +29,7 @@ use crate::series::Series;
 /// Closed hours reachable before the current one.
 pub const WINDOW_HOURS: i64 = 720;
 
-const HOUR: i64 = 3600;
+use cst_market::HOUR;
 
 pub async fn ohlc(
     State(replay): State<Arc<Replay>>,

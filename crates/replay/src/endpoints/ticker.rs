@@ -28,8 +28,7 @@ use crate::Replay;
 use crate::clock::hour_of;
 use crate::series::Series;
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
+use cst_market::DAY;
 
 /// All listed pairs, or those in `pair=A,B` (one unknown pair refuses the request).
 pub async fn ticker(

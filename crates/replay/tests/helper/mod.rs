@@ -21,11 +21,11 @@ pub const LATE: &str = "BOME-USDT.csv";
 pub const BOME_FIRST: i64 = 1_710_590_400;
 /// 2024-06-15 10:30 UTC: mid-hour, far from both ends of the 2024 recording.
 pub const JUNE_1030: i64 = 1_718_447_400;
-pub const HOUR: i64 = 3600;
+pub use cst_market::HOUR;
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 /// The recorded candles of one file, by open time, read by the importer's own parser.

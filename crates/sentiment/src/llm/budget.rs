@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::error::LlmError;
 
-const DAY: i64 = 86_400;
+use cst_market::DAY;
 /// Days of spend remembered, so a clock stepping back (a restarted replay) still finds
 /// the day it returns to.
 const KEEP_DAYS: i64 = 7;

@@ -10,7 +10,7 @@ use cst_sentiment::{NewsItem, NewsReplay};
 
 /// `/work/shared/data/<rel>`, found from this crate's directory.
 pub fn shared_data(rel: &str) -> PathBuf {
-    cst_testdata::data(rel)
+    cst_testkit::data(rel)
 }
 
 pub fn news_path() -> PathBuf {
@@ -34,6 +34,6 @@ pub fn titled(title: &str) -> &'static NewsItem {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = cst_testdata::fixture(name);
+    let path = cst_testkit::fixture(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }

@@ -21,7 +21,7 @@ pub fn binance_2024_holding_back(
     hold_back: usize,
 ) -> (Store, Vec<String>, Config, BuildContext, Vec<Vec<Candle>>) {
     let mut store = Store::open(&dir.join("cst.db")).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(cst_testdata::data("ohlcv-1h/binance-2024"))
+    let mut files: Vec<_> = std::fs::read_dir(cst_testkit::data("ohlcv-1h/binance-2024"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();

@@ -16,7 +16,7 @@ pub fn rows(pairs: &[&str]) -> (Vec<f64>, Vec<f64>) {
     let mut x = Vec::new();
     let mut y = Vec::new();
     for pair in pairs {
-        let path: PathBuf = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{pair}.csv"));
+        let path: PathBuf = cst_testkit::data(&format!("ohlcv-1h/binance-2024/{pair}.csv"));
         let candles = parse_file(&path, Format::Csv).unwrap().candles;
         let close_at: std::collections::HashMap<i64, f64> = candles
             .iter()
@@ -53,7 +53,7 @@ pub fn store_2024(
     use cst_store::{CandleKey, Store};
     let mut store = Store::open(&dir.join("cst.db")).unwrap();
     for (file, pair) in pairs {
-        let path = cst_testdata::data(&format!("ohlcv-1h/binance-2024/{file}.csv"));
+        let path = cst_testkit::data(&format!("ohlcv-1h/binance-2024/{file}.csv"));
         let candles = parse_file(&path, Format::Csv).unwrap().candles;
         let key = CandleKey::new("binance", pair, cst_market::Timeframe::H1);
         store.insert_candles(&key, &candles, "test").unwrap();
