@@ -6,8 +6,9 @@
 #   sudo deploy/install.sh [--dry-run] [--prefix DIR] [--no-enable]
 #
 # What it does (each step is skipped when already done, so re-running is safe):
-#   - copies `cst` and the eight agent binaries (cst-collector, cst-technical, cst-sentiment,
-#     cst-whale, cst-ml, cst-risk, cst-portfolio, cst-health) from
+#   - copies `cst`, `cst-supervisor` (what `cst up` execs), the eight agent binaries
+#     (cst-collector, cst-technical, cst-sentiment, cst-whale, cst-ml, cst-risk,
+#     cst-portfolio, cst-health) and `cst-ml-train` (the ml agent's training runs) from
 #     ${CARGO_TARGET_DIR:-target}/release into PREFIX/bin (default /usr/local/bin). They must
 #     sit side by side: the supervisor starts `cst-<agent>` from the directory of its own
 #     executable (crates/config/src/validate.rs, AgentSpec::argv). If the service is running
@@ -116,7 +117,8 @@ systemd_running() { [ -z "$destdir" ] && [ -d /run/systemd/system ] && command -
 if ((!dry_run)) && [ -z "$destdir" ] && [ "$(id -u)" -ne 0 ]; then
     die "run as root (sudo $0), or with --dry-run to see what it would do"
 fi
-binaries=(cst)
+# `cst up` execs cst-supervisor; the ml agent starts cst-ml-train for its training runs.
+binaries=(cst cst-supervisor cst-ml-train)
 for a in "${AGENTS[@]}"; do binaries+=("cst-$a"); done
 missing=()
 for b in "${binaries[@]}"; do

@@ -5,6 +5,9 @@
 //!
 //! - [`machine`]: pure lifecycle decisions (restart, backoff, breaker, stop escalation).
 //! - [`daemon`]: `cst up`: lock, sockets, spawner, bus router, control and health servers.
+//! - [`up`]: the supervisor process itself, as the `cst-supervisor` binary runs it (`cst up`
+//!   execs that small binary, so the long-running process carries none of the CLI's
+//!   domain code).
 //! - [`client`]: the control-socket client every `cst` control command uses.
 //! - [`error`]: the [`DaemonError`](error::DaemonError) type.
 
@@ -12,3 +15,4 @@ pub mod client;
 pub mod daemon;
 pub mod error;
 pub mod machine;
+pub mod up;

@@ -299,10 +299,12 @@ fn a_training_run_is_its_own_process_whose_death_costs_the_run_and_dies_with_its
     // Long enough runs (2000 iterations) to be caught and killed mid-run.
     let (_exchange, inst) = fast_midnights("num_iterations = 2000\nmin_data_in_leaf = 5");
 
-    // The run is the agent's own binary in `train-run` mode, a child of the agent.
+    // The run is `cst-ml-train train-run`, the training binary beside the agent's (the
+    // serving agent links no LightGBM), a child of the agent.
     let (ml, run) = training_process(&inst, Duration::from_secs(120));
     let exe = std::fs::read_link(format!("/proc/{run}/exe")).unwrap();
-    assert_eq!(exe, std::fs::read_link(format!("/proc/{ml}/exe")).unwrap());
+    let agent_exe = std::fs::read_link(format!("/proc/{ml}/exe")).unwrap();
+    assert_eq!(exe, agent_exe.with_file_name("cst-ml-train"));
     // Killed as the OOM killer would: the run is lost and counted, the agent serves on.
     cst_tests::sigkill(run);
     let report = inst.wait_for(

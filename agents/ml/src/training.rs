@@ -1,8 +1,8 @@
 //! Training runs the ml agent starts (daily, or on drift), as `cst train` does them, while
 //! inference goes on; the registry decides what is served.
 //!
-//! Each run is a child process, the agent's own binary as `cst-ml train-run`, started and
-//! waited for by a worker thread. A run builds every pair's dataset and LightGBM's trees
+//! Each run is a child process, `cst-ml-train train-run` (the binary beside the agent's,
+//! the one that links LightGBM), started and waited for by a worker thread. A run builds every pair's dataset and LightGBM's trees
 //! (the agent peaked at 150 MB with 136 pairs); on a thread of the agent, the allocator kept
 //! much of that, and the pages of the training code, resident long after, and the agent
 //! served at 53 MB where it needs about 30. A process hands all of it back when it exits,
@@ -17,18 +17,18 @@ use std::{
     io::{BufRead, BufReader, Write},
     os::unix::process::ExitStatusExt,
     path::{Path, PathBuf},
-    process::{ExitCode, ExitStatus, Stdio},
+    process::{ExitStatus, Stdio},
 };
 
 use cst_config::Home;
-use cst_features::BuildContext;
-use cst_store::{BlobStore, Store};
 use serde::{Deserialize, Serialize};
 
-use cst_train::run::{train_horizon, write_report};
-
-/// The first argument that makes the ml agent's binary run one [`Job`] instead of the agent.
+/// The first argument of a training process (`cst-ml-train train-run`): one [`Job`].
 pub const TRAIN_RUN: &str = "train-run";
+
+/// The training binary, beside the agent's: the one that links LightGBM, so the serving
+/// agent maps none of it (nor libstdc++).
+pub const TRAIN_BINARY: &str = "cst-ml-train";
 
 /// One horizon's outcome: what the registry decided, or why it could not train.
 pub(crate) type Outcome = (u32, Result<String, String>);
@@ -45,9 +45,9 @@ pub struct Job {
 
 /// One line of a training process's stdout.
 #[derive(Debug, Serialize, Deserialize)]
-struct Reported {
-    horizon_h: u32,
-    outcome: Result<String, String>,
+pub struct Reported {
+    pub horizon_h: u32,
+    pub outcome: Result<String, String>,
 }
 
 /// Where the agent runs: what a training process is told to read.
@@ -64,8 +64,8 @@ type Finished = (Vec<Outcome>, Option<String>);
 #[derive(Debug, Default)]
 pub(crate) struct Trainer {
     running: Option<std::thread::JoinHandle<Finished>>,
-    /// The program to run and its first arguments (before [`TRAIN_RUN`]); `None`: this
-    /// process's own binary. Tests put a shell script here.
+    /// The program to run and its first arguments (before [`TRAIN_RUN`]); `None`:
+    /// [`TRAIN_BINARY`] beside this process's binary. Tests put a shell script here.
     program: Option<(PathBuf, Vec<String>)>,
     pub(crate) started: u64,
     pub(crate) horizons_trained: u64,
@@ -142,7 +142,9 @@ impl Trainer {
         tracing::info!(now, horizons = ?job.horizons, why, "retraining started");
         // The thread waits for the process: the child's parent-death signal is tied to it.
         self.running = Some(std::thread::spawn(move || {
-            let own = || std::env::current_exe().map(|exe| (exe, Vec::new()));
+            let own = || {
+                std::env::current_exe().map(|exe| (exe.with_file_name(TRAIN_BINARY), Vec::new()))
+            };
             match program.map_or_else(own, Ok) {
                 Ok((program, args)) => run_process(&program, &args, &job),
                 Err(e) => failed_all(&job, format!("cannot find the ml agent's binary: {e}")),
@@ -240,73 +242,6 @@ fn describe(status: ExitStatus) -> Option<String> {
         (Some(code), _) => format!("exited with status {code}"),
         (None, None) => format!("ended: {status}"),
     })
-}
-
-/// The `cst-ml train-run` process: reads a [`Job`] on stdin, trains each horizon as the
-/// agent would have, writes each model's report, and prints one [`Reported`] line per
-/// horizon. Exit 0 when every horizon was tried; 1 when none could be (each says why).
-pub fn train_run_main() -> ExitCode {
-    let job: Job = match serde_json::from_reader(std::io::stdin().lock()) {
-        Ok(job) => job,
-        Err(e) => {
-            eprintln!(
-                "cst-ml {TRAIN_RUN}: expected a training job as JSON on stdin (the ml agent \
-                 starts this process; to train by hand, run `cst train`): {e}"
-            );
-            return ExitCode::from(2);
-        }
-    };
-    let home = Home::new(&job.home);
-    let config = match cst_config::load(&home, job.config.as_deref()) {
-        Ok(config) => config,
-        Err(e) => return report_all(&job, &format!("cannot load the configuration: {e}")),
-    };
-    cst_logging::init_agent(&config.logs.level);
-    let mut store = match Store::open(&home.db_path()) {
-        Ok(store) => store,
-        Err(e) => return report_all(&job, &e.to_string()),
-    };
-    let exchange = config.collector.exchange.clone();
-    let ctx = match BuildContext::for_deployment(&config, &exchange, &store) {
-        Ok(ctx) => ctx,
-        Err(e) => return report_all(&job, &e.to_string()),
-    };
-    let blobs = BlobStore::new(home.blobs_dir());
-    let reports = home.reports_dir().join("models");
-    for &h in &job.horizons {
-        let outcome = train_horizon(&mut store, &blobs, &ctx, &config.ml, h, job.now)
-            .and_then(|(report, reg)| {
-                write_report(&reports, &report, &reg)?;
-                Ok(format!(
-                    "model {}: {} ({})",
-                    reg.id,
-                    reg.status.as_str(),
-                    reg.reason
-                ))
-            })
-            .map_err(|e| e.to_string());
-        if !report(h, outcome) {
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-/// Prints one horizon's outcome line; false when stdout is gone (the agent died).
-fn report(horizon_h: u32, outcome: Result<String, String>) -> bool {
-    let Ok(line) = serde_json::to_string(&Reported { horizon_h, outcome }) else {
-        return false;
-    };
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}").and_then(|()| out.flush()).is_ok()
-}
-
-/// Every horizon failed for the same reason, before any could be tried.
-fn report_all(job: &Job, why: &str) -> ExitCode {
-    for &h in &job.horizons {
-        report(h, Err(why.to_string()));
-    }
-    ExitCode::FAILURE
 }
 
 #[cfg(test)]

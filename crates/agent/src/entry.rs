@@ -52,6 +52,14 @@ impl Args {
     }
 }
 
+/// The home and the configuration file a process of the service was started with
+/// (`--home`, `--config`, or CST_HOME, CST_CONFIG): agents and the supervisor process.
+pub fn home_and_config() -> Result<(Home, Option<PathBuf>), String> {
+    let args = Args::parse(std::env::args_os().skip(1), |k| std::env::var_os(k))?;
+    let home = Home::resolve(args.home).map_err(|e| e.to_string())?;
+    Ok((home, args.config))
+}
+
 /// Runs agent `name` on a single-threaded runtime (agents are small; one thread keeps RSS
 /// low) and returns its exit code.
 pub fn agent_main(name: &str, agent: impl Agent) -> ExitCode {
