@@ -295,6 +295,47 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
 }
 
 #[test]
+fn agents_run_the_configuration_the_supervisor_validated_not_whatever_the_file_holds() {
+    let inst = Instance::start("[ml]\nhorizons_h = [1, 24]\n");
+    let report = inst.wait_ready();
+    let horizons = |inst: &Instance| {
+        let out = inst.cst(&["run-now", "ml"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert!(
+        horizons(&inst).contains("no active model for [1, 24] h"),
+        "{}",
+        horizons(&inst)
+    );
+    // The file changes (validly) behind the service's back; a killed agent comes back with
+    // the configuration the supervisor validated, not the edited file.
+    let path = inst.path().join("config.toml");
+    let edited = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("horizons_h = [1, 24]", "horizons_h = [168]");
+    std::fs::write(&path, edited).unwrap();
+    let pid = agent(&report, "ml").pid.unwrap();
+    cst_tests::sigkill(pid);
+    inst.wait_for("ml restarted", Duration::from_secs(20), |r| {
+        agent(r, "ml").pid.is_some_and(|p| p != pid) && agents_up(r)
+    });
+    assert!(
+        horizons(&inst).contains("no active model for [1, 24] h"),
+        "{}",
+        horizons(&inst)
+    );
+    // `cst reload` validates the file and hands it over: the next start runs it.
+    assert!(inst.cst(&["reload"]).status.success());
+    assert!(inst.cst(&["restart", "ml"]).status.success());
+    inst.wait_ready();
+    assert!(
+        horizons(&inst).contains("no active model for [168] h"),
+        "{}",
+        horizons(&inst)
+    );
+}
+
+#[test]
 fn over_long_and_non_utf8_output_never_ends_the_capture() {
     let rogue = cst_tests::bin_dir().join("rogue_agent");
     let config = format!(

@@ -82,25 +82,26 @@ pub fn agent_main(name: &str, agent: impl Agent) -> ExitCode {
         home,
         config_path: args.config,
     };
-    let level = env
-        .load_config()
-        .map(|c| c.logs.level)
-        .unwrap_or_else(|_| "info".to_string());
-    cst_logging::init_agent(&level);
+    // Logging starts in `run`, with the level of the configuration the supervisor hands
+    // over; what fails before that goes to stderr as plain text (the supervisor captures it).
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
         Err(e) => {
-            tracing::error!(error = %e, "cannot start the async runtime");
+            eprintln!("cst-{name}: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(env, agent)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(agent = name, error = %e, "agent stopped with an error");
+            if tracing::dispatcher::has_been_set() {
+                tracing::error!(agent = name, error = %e, "agent stopped with an error");
+            } else {
+                eprintln!("cst-{name}: {e}");
+            }
             ExitCode::from(e.exit_code())
         }
     }

@@ -1,9 +1,15 @@
-//! The agent loop: handshake, start hook, Ready, then heartbeats, commands and events until
-//! a Shutdown frame, SIGTERM/SIGINT, or the supervisor going away.
+//! The agent loop: handshake, the configuration from the supervisor, start hook, Ready,
+//! then heartbeats, commands and events until a Shutdown frame, SIGTERM/SIGINT, or the
+//! supervisor going away.
+//!
+//! Agents read no configuration file: the supervisor validated it and hands it over
+//! ([`SupervisorFrame::Configure`]) right after the handshake and before every reload, so
+//! every agent runs what `cst up` or `cst reload` checked, and none carries a TOML parser,
+//! environment layering and validation resident for a file it reads once.
 
 use std::{path::PathBuf, time::Duration};
 
-use cst_config::{Config, Home};
+use cst_config::Home;
 use cst_protocol::bus::{
     AgentFrame, Command, CommandAck, CommandKind, Counter, Heartbeat, Ready, StartFailed,
     Subscribe, SupervisorFrame,
@@ -13,18 +19,13 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::{Agent, Publisher, RuntimeError, bus};
 
-/// Where the agent runs: its name, its home, and the config file it was started with.
+/// Where the agent runs: its name, its home, and the config file the service was started
+/// with (the ml agent hands it to its training runs, which are not agents).
 #[derive(Debug, Clone)]
 pub struct AgentEnv {
     pub name: String,
     pub home: Home,
     pub config_path: Option<PathBuf>,
-}
-
-impl AgentEnv {
-    pub fn load_config(&self) -> Result<Config, RuntimeError> {
-        Ok(cst_config::load(&self.home, self.config_path.as_deref())?)
-    }
 }
 
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,9 +40,18 @@ struct Counts {
 
 /// Runs `agent` until it is told to stop. Returns `Ok` on a requested stop.
 pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeError> {
-    let config = env.load_config()?;
     let (mut reader, writer, welcome) =
         bus::connect(&env.home.bus_socket(), &env.name, HANDSHAKE_TIMEOUT).await?;
+    // The supervisor's first frame after the Welcome: the configuration.
+    let first = tokio::time::timeout(HANDSHAKE_TIMEOUT, reader.next())
+        .await
+        .map_err(|_| RuntimeError::HandshakeTimeout(HANDSHAKE_TIMEOUT.as_millis() as u64))?;
+    let mut config = match first.transpose()? {
+        Some(SupervisorFrame::Configure(c)) => cst_config::Config::decode(&c.config)?,
+        Some(other) => return Err(RuntimeError::Unexpected(format!("{other:?}"))),
+        None => return Err(RuntimeError::SupervisorGone),
+    };
+    cst_logging::init_agent(&config.logs.level);
     let (publisher, mut writer_task) = Publisher::spawn(writer, &agent.publishes());
     tracing::debug!(agent = %env.name, "handshake done");
 
@@ -84,10 +94,14 @@ pub async fn run(env: AgentEnv, mut agent: impl Agent) -> Result<(), RuntimeErro
                 None => return Err(RuntimeError::SupervisorGone),
                 Some(SupervisorFrame::Command(cmd)) => {
                     counts.commands += 1;
-                    if handle_command(&env, &mut agent, &publisher, cmd).await? {
+                    if handle_command(&env, &mut agent, &publisher, &config, cmd).await? {
                         break;
                     }
                 }
+                Some(SupervisorFrame::Configure(c)) => match cst_config::Config::decode(&c.config) {
+                    Ok(new) => config = new,
+                    Err(e) => tracing::warn!(agent = %env.name, error = %e, "configuration from the supervisor refused; keeping the running one"),
+                },
                 Some(SupervisorFrame::Event(event)) => {
                     counts.events_received += 1;
                     agent.on_event(event, &publisher).await;
@@ -119,22 +133,15 @@ async fn handle_command(
     env: &AgentEnv,
     agent: &mut impl Agent,
     publisher: &Publisher,
+    config: &cst_config::Config,
     cmd: Command,
 ) -> Result<bool, RuntimeError> {
     tracing::info!(agent = %env.name, command = cmd.kind.as_str(), id = cmd.id, "command");
     let (outcome, stop) = match cmd.kind {
         CommandKind::Shutdown => ("stopping".to_string(), true),
         CommandKind::RunNow => (agent.run_now(publisher).await, false),
-        CommandKind::ReloadConfig => match env.load_config() {
-            Ok(config) => (agent.reload(&config), false),
-            Err(e) => {
-                tracing::warn!(agent = %env.name, error = %e, "reload refused; keeping the running configuration");
-                (
-                    format!("reload refused, still running the previous configuration: {e}"),
-                    false,
-                )
-            }
-        },
+        // The supervisor validated the file and sent it (Configure) just before this.
+        CommandKind::ReloadConfig => (agent.reload(config), false),
     };
     publisher.send(AgentFrame::CommandAck(CommandAck {
         id: cmd.id,

@@ -12,4 +12,10 @@ pub enum ConfigError {
     Invalid(Vec<String>),
     #[error("no home directory: pass --home DIR or set CST_HOME")]
     NoHome,
+    /// The configuration the supervisor handed over could not be encoded or read back (a
+    /// supervisor and an agent of different builds).
+    #[error(
+        "the configuration from the supervisor is unreadable: {0} (are cst and the agent binaries from the same build?)"
+    )]
+    Handoff(String),
 }

@@ -56,7 +56,7 @@ pub struct RawWhale {
     pub spoof_usd_floor: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeaturesConfig {
     /// In schema order: the FeatureSet is these groups' features, in this order.
     pub groups: Vec<String>,
@@ -64,7 +64,7 @@ pub struct FeaturesConfig {
     pub required: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum NewsSource {
     /// RSS/Atom feeds, fetched every poll interval.
     Feeds(Vec<String>),
@@ -72,7 +72,7 @@ pub enum NewsSource {
     Replay(std::path::PathBuf),
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SentimentConfig {
     pub source: NewsSource,
     pub poll_interval: Duration,
@@ -93,7 +93,7 @@ impl std::fmt::Debug for SentimentConfig {
     }
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LlmSettings {
     pub api_key: String,
     pub base_url: String,
@@ -118,7 +118,7 @@ impl std::fmt::Debug for LlmSettings {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhaleConfig {
     pub usd_floor: f64,
     pub median_multiple: f64,

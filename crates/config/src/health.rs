@@ -33,7 +33,7 @@ pub struct RawAlerts {
     pub repeat_after_s: u64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HealthConfig {
     pub tcp_addr: Option<SocketAddr>,
     /// Where the health agent serves the dashboard and its API (loopback only); `None`
@@ -61,13 +61,13 @@ pub struct HealthConfig {
 
 /// Where alerts go besides the log. The webhook URL is a secret (Slack and Discord put the
 /// credential in it): never shown by `Debug`.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlertsConfig {
     pub webhook: Option<Webhook>,
     pub repeat_after: Duration,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Webhook {
     pub url: String,
     pub format: WebhookFormat,
@@ -76,7 +76,7 @@ pub struct Webhook {
 }
 
 /// The JSON body each chat service expects from an incoming webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WebhookFormat {
     /// `{"text": …}`
     Slack,

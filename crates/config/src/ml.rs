@@ -27,7 +27,7 @@ pub struct RawMl {
     pub drift_min_resolved: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MlConfig {
     /// ONNX Runtime's shared library; `ORT_DYLIB_PATH` wins when set.
     pub onnxruntime: PathBuf,

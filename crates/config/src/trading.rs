@@ -54,7 +54,7 @@ pub struct RawLive {
 }
 
 /// Hard limits, as fractions of equity unless named otherwise.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskConfig {
     /// Calibrated P(up) a prediction needs to become a candidate; never below 0.80.
     pub min_p_up: f64,
@@ -82,7 +82,7 @@ pub struct RiskConfig {
     pub max_orders_per_hour: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TradeMode {
     /// Simulated fills against recorded books or candles: the default.
     Paper,
@@ -90,7 +90,7 @@ pub enum TradeMode {
     Live,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PortfolioConfig {
     pub mode: TradeMode,
     pub starting_cash_usd: f64,
@@ -116,7 +116,7 @@ pub struct PortfolioConfig {
 }
 
 /// Kraken's private API. The key and secret are secrets: never shown by `Debug`.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LiveConfig {
     pub base_url: String,
     pub api_key: String,

@@ -11,7 +11,7 @@ use crate::{
     raw::{RawConfig, RawRestart},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     pub supervisor: SupervisorConfig,
     pub logs: LogConfig,
@@ -27,7 +27,20 @@ pub struct Config {
     pub portfolio: crate::trading::PortfolioConfig,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+impl Config {
+    /// The validated configuration as the supervisor hands it to an agent (postcard): an
+    /// agent runs no TOML parser, environment layering or validation of its own.
+    pub fn encode(&self) -> Result<Vec<u8>, ConfigError> {
+        postcard::to_stdvec(self).map_err(|e| ConfigError::Handoff(e.to_string()))
+    }
+
+    /// What [`Config::encode`] wrote.
+    pub fn decode(bytes: &[u8]) -> Result<Config, ConfigError> {
+        postcard::from_bytes(bytes).map_err(|e| ConfigError::Handoff(e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CollectorConfig {
     pub exchange: String,
     pub base_url: String,
@@ -42,14 +55,14 @@ pub struct CollectorConfig {
 }
 
 /// Where the service reads the time (ARCHITECTURE principle 2: one clock).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ClockSource {
     Live,
     /// Follow the exchange's server time (a replay runs it faster than real time).
     Exchange,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SupervisorConfig {
     pub startup_timeout: Duration,
     pub heartbeat_interval: Duration,
@@ -61,7 +74,7 @@ pub struct SupervisorConfig {
     pub breaker: BreakerConfig,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RestartConfig {
     pub min_delay: Duration,
     pub max_delay: Duration,
@@ -70,7 +83,7 @@ pub struct RestartConfig {
     pub healthy_reset: Duration,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BreakerConfig {
     pub max_crashes: u32,
     pub window: Duration,
@@ -78,7 +91,7 @@ pub struct BreakerConfig {
     pub max_cooldown: Duration,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogConfig {
     pub level: String,
     pub max_file_bytes: u64,
@@ -86,7 +99,7 @@ pub struct LogConfig {
     pub queue_lines: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentSpec {
     pub name: String,
     pub enabled: bool,

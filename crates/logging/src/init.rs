@@ -17,22 +17,23 @@ fn filter(level: &str) -> Targets {
 }
 
 /// Agents log to stderr, which the supervisor captures into `HOME/logs/<agent>/`: JSON
-/// lines there, the human format when someone runs the agent on a terminal.
+/// lines there, the human format when someone runs the agent on a terminal. A second call
+/// (a test binary that set up logging before running an agent) changes nothing.
 pub fn init_agent(level: &str) {
     let registry = tracing_subscriber::registry().with(filter(level));
     if std::io::stderr().is_terminal() {
-        registry
+        let _ = registry
             .with(fmt::layer().with_writer(std::io::stderr))
-            .init();
+            .try_init();
     } else {
-        registry
+        let _ = registry
             .with(
                 fmt::layer()
                     .json()
                     .flatten_event(true)
                     .with_writer(std::io::stderr),
             )
-            .init();
+            .try_init();
     }
 }
 

@@ -34,6 +34,16 @@ pub enum SupervisorFrame {
     Command(Command),
     Event(Event),
     Pong(Pong),
+    /// The validated configuration (`cst_config::Config`, postcard-encoded): sent right
+    /// after the Welcome, and again before every ReloadConfig command. Agents parse no file.
+    Configure(Configure),
+}
+
+/// The supervisor's validated configuration, opaque here (the protocol crate sits below the
+/// config crate); `cst_config::Config::decode` reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Configure {
+    pub config: Vec<u8>,
 }
 
 /// First frame of every bus connection.

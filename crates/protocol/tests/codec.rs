@@ -60,7 +60,7 @@ fn every_supervisor_frame_round_trips() {
     assert_round_trips(
         &samples::supervisor_frames(),
         samples::supervisor_variant,
-        5,
+        6,
     );
 }
 

@@ -6,8 +6,8 @@
 use cst_protocol::{
     PROTOCOL_VERSION, Topic,
     bus::{
-        AgentFrame, Command, CommandAck, CommandKind, Counter, Event, Heartbeat, Hello, Ping, Pong,
-        Ready, Rejected, StartFailed, Subscribe, SupervisorFrame, Welcome,
+        AgentFrame, Command, CommandAck, CommandKind, Configure, Counter, Event, Heartbeat, Hello,
+        Ping, Pong, Ready, Rejected, StartFailed, Subscribe, SupervisorFrame, Welcome,
     },
     control::{AgentName, ClientHello, ControlRequest, ControlResponse, Outcome, ServerHello},
     health::{Check, Component, HealthReport, Metric, ServiceReport},
@@ -94,6 +94,9 @@ pub fn supervisor_frames() -> Vec<SupervisorFrame> {
             ..candles_event()
         }),
         SupervisorFrame::Pong(Pong { seq: 9 }),
+        SupervisorFrame::Configure(Configure {
+            config: vec![0, 1, 2, 250, 255],
+        }),
     ];
     for (id, kind) in [
         CommandKind::Shutdown,
@@ -118,6 +121,7 @@ pub fn supervisor_variant(frame: &SupervisorFrame) -> usize {
         SupervisorFrame::Command(_) => 2,
         SupervisorFrame::Event(_) => 3,
         SupervisorFrame::Pong(_) => 4,
+        SupervisorFrame::Configure(_) => 5,
     }
 }
 

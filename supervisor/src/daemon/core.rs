@@ -6,7 +6,7 @@ use std::{collections::HashMap, path::PathBuf, sync::Arc, time::Duration};
 
 use cst_config::{Config, Home};
 use cst_protocol::{
-    bus::{AgentFrame, Command, CommandKind, Counter, Event, SupervisorFrame},
+    bus::{AgentFrame, Command, CommandKind, Configure, Counter, Event, SupervisorFrame},
     control::{ControlRequest, ControlResponse, Outcome},
     health::{HealthReport, ServiceReport},
     status::ExitInfo,
@@ -72,6 +72,9 @@ pub struct Core {
     pending: HashMap<u64, PendingAck>,
     /// Replies to `cst stop`, sent once every agent is down.
     stop_waiters: Vec<oneshot::Sender<ControlResponse>>,
+    /// The validated configuration agents run with, encoded once: sent to each agent right
+    /// after its handshake and to all of them before a reload.
+    agent_config: Vec<u8>,
 }
 
 #[derive(Debug)]
@@ -88,6 +91,12 @@ pub struct CoreParts {
 
 impl Core {
     pub fn new(p: CoreParts) -> Self {
+        // Encoding a validated configuration cannot fail (plain data); an empty handoff
+        // would make every agent refuse to start, which `cst status` then shows.
+        let agent_config = p.config.encode().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot encode the configuration for the agents");
+            Vec::new()
+        });
         let slots = p
             .config
             .agents
@@ -119,6 +128,7 @@ impl Core {
             next_command: 1,
             pending: HashMap::new(),
             stop_waiters: Vec::new(),
+            agent_config,
         }
     }
 
@@ -264,6 +274,10 @@ impl Core {
             CoreEvent::Connected { agent, pid, tx } => {
                 let slot = &mut self.slots[agent];
                 if slot.machine.pid() == Some(pid) {
+                    // First thing on the connection: the configuration the agent runs with.
+                    let _ = tx.try_send(SupervisorFrame::Configure(Configure {
+                        config: self.agent_config.clone(),
+                    }));
                     slot.conn = Some((pid, tx));
                     slot.topics.clear();
                 }
@@ -525,14 +539,23 @@ impl Core {
         let _ = reply.send(response);
     }
 
-    /// Re-validates the configuration file and tells every agent to re-read it. Supervisor
-    /// timings, agent commands and log settings take effect at the next `cst up`.
+    /// Re-validates the configuration file, hands it to every agent and tells them to
+    /// apply it; agents started later get it too. Supervisor timings, agent commands and log
+    /// settings take effect at the next `cst up`.
     fn reload(&mut self) -> ControlResponse {
-        match cst_config::load(&self.home, self.config_path.as_deref()) {
+        match cst_config::load(&self.home, self.config_path.as_deref()).and_then(|c| c.encode()) {
             Err(e) => ControlResponse::Failed(Outcome {
                 message: format!("reload refused, nothing changed: {e}"),
             }),
-            Ok(_) => {
+            Ok(encoded) => {
+                self.agent_config = encoded;
+                for slot in &self.slots {
+                    if let Some((_, tx)) = &slot.conn {
+                        let _ = tx.try_send(SupervisorFrame::Configure(Configure {
+                            config: self.agent_config.clone(),
+                        }));
+                    }
+                }
                 let sent = (0..self.slots.len())
                     .filter(|i| self.send_command(*i, CommandKind::ReloadConfig).is_some())
                     .count();
