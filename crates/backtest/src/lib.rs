@@ -9,6 +9,7 @@
 //! - [`metrics`]: CAGR, Sharpe, Sortino, drawdown, turnover; buy-and-hold beside it.
 //! - [`report`]: the report (deterministic: the same inputs give the same bytes) and its
 //!   text rendering. Run times are kept apart from it, in [`Timings`].
+//! - [`error`]: the [`BacktestError`] type.
 
 pub mod error;
 pub mod metrics;

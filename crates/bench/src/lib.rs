@@ -5,6 +5,9 @@
 //! reference pipeline, vectorbt), the ratio and the bars. `deploy/bench.sh` runs every
 //! benchmark as one step, collects the figures, and `bench-report` writes
 //! `bench/report.json` and `bench/report.md` from them.
+//!
+//! - [`figure`]: one measured [`Figure`] and how it is recorded.
+//! - [`report`]: one run's steps and figures as a report, with its verdict.
 
 pub mod figure;
 pub mod report;

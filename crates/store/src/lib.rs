@@ -10,6 +10,9 @@
 //! - [`flow`]: how far each pair's trades are known complete; depth snapshots by window.
 //! - [`news`]: scored news items, the coins they mention, and when each source was read.
 //! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
+//! - [`models`]: the model registry's rows (one active model per horizon at most).
+//! - [`predictions`]: stored predictions, one row per (pair, decision time, horizon, model).
+//! - [`trading`]: each hour's gate run and candidates, orders, trades, equity, the account.
 //! - [`health`]: what the ml agent serves, its drift checks, health reports and alerts.
 //! - [`rewind`]: the store as it was at a time (look-ahead tests, replays), and copies.
 //! - [`blobs`]: content-addressed files (sha256) under `HOME/data/blobs/`, written atomically

@@ -15,6 +15,8 @@
 //! - [`venue`]: who fills the engine's orders: [`venue::Paper`] or the exchange.
 //! - [`live`]: [`live::LiveVenue`], the engine's orders on Kraken's private API.
 //! - [`books`]: the recorded account, a stepped hour's record, the live venue's connection.
+//! - [`error`]: the [`TradeError`] type (the venue's and the books' are [`venue::VenueError`]
+//!   and [`books::BooksError`]).
 
 // Checks are written `!(x >= bar)` on purpose: a NaN then fails the check instead of
 // passing it, which `x < bar` would let happen.

@@ -148,7 +148,7 @@ pub fn fit_horizon(
 }
 
 /// As [`fit_horizon`], with a user-supplied classifier in place of LightGBM's when
-/// `external` is given (see [`crate::external`]). Needs ONNX Runtime ([`crate::runtime::init`]).
+/// `external` is given (see [`crate::external`]). Needs ONNX Runtime ([`cst_models::runtime::init`]).
 pub fn fit_horizon_with(
     ds: &Dataset,
     cfg: &FitConfig,

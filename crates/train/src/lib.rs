@@ -1,5 +1,5 @@
-//! Model training, the one LightGBM user: datasets and their checks, purged walk-forward
-//! folds, LightGBM trained in-process ([`train`]), read back as plain trees ([`gbm`]),
+//! Model training, the one LightGBM user: datasets ([`dataset`]) and their checks
+//! ([`checks`]), purged walk-forward folds ([`cv`]), LightGBM trained in-process ([`train`]), read back as plain trees ([`gbm`]),
 //! exported to ONNX in double precision ([`export`], the one build of the ONNX schema),
 //! calibrated and evaluated out of sample ([`fit`], [`evaluate`]), user-supplied ONNX models
 //! ([`external`]), and the whole run of a horizon ([`run`]). What it produces is served by
