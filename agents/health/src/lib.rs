@@ -132,11 +132,7 @@ impl HealthAgent {
                     .await
             }
             // A live clock reads no source.
-            None => {
-                s.clock
-                    .now_reading(|| async { Err::<i64, _>(String::new()) })
-                    .await
-            }
+            None => s.clock.now_reading(|| async { Err::<i64, _>("") }).await,
         };
         let agents = s.agents().await;
         let errors_in_window = match &agents {
@@ -152,7 +148,7 @@ impl HealthAgent {
             }
         };
         let inputs = Inputs {
-            now: now.clone(),
+            now: now.clone().map_err(|e| e.to_string()),
             horizons,
             coverage,
             input_times,

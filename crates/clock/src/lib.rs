@@ -171,6 +171,12 @@ impl Clock for SimClock {
     }
 }
 
+/// A clock following a source has no time until its first good reading: the last
+/// reading's failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NoTime(pub String);
+
 /// An agent's service clock: the machine's, or a [`FollowedClock`] on a time source the
 /// agent reads itself (this crate knows no exchange), at most every `every` and running at
 /// the observed rate in between. The collector and the health agent share it.
@@ -199,10 +205,11 @@ impl ServiceClock {
 
     /// Now. When a reading is due, `read` fetches the source's time; a failed reading leaves
     /// the clock running on the last good one, and is the answer only when there is none.
-    pub async fn now_reading<F, Fut>(&mut self, read: F) -> Result<i64, String>
+    pub async fn now_reading<F, Fut, E>(&mut self, read: F) -> Result<i64, NoTime>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<i64, String>>,
+        Fut: std::future::Future<Output = Result<i64, E>>,
+        E: std::fmt::Display,
     {
         match self {
             ServiceClock::Live => Ok(LiveClock.now()),
@@ -219,10 +226,13 @@ impl ServiceClock {
                             Some(c) => c.observe(t),
                             None => *clock = Some(FollowedClock::new(t)),
                         },
-                        Err(e) => *error = e,
+                        Err(e) => *error = e.to_string(),
                     }
                 }
-                clock.as_ref().map(|c| c.now()).ok_or_else(|| error.clone())
+                clock
+                    .as_ref()
+                    .map(|c| c.now())
+                    .ok_or_else(|| NoTime(error.clone()))
             }
         }
     }
@@ -312,12 +322,12 @@ mod tests {
         let failed = clock
             .now_reading(|| async { Err("down".to_string()) })
             .await;
-        assert_eq!(failed, Err("down".into()));
+        assert_eq!(failed, Err(NoTime("down".into())));
         assert!(clock.clock().is_none());
         let reads = std::cell::Cell::new(0);
         let source = |t: i64| {
             reads.set(reads.get() + 1);
-            async move { Ok(t) }
+            async move { Ok::<i64, String>(t) }
         };
         assert_eq!(clock.now_reading(|| source(1_000)).await, Ok(1_000));
         tokio::time::advance(Duration::from_secs(2)).await;

@@ -14,4 +14,4 @@ pub mod api;
 mod pages;
 pub mod server;
 
-pub use server::{ApiError, Dashboard, Shared, Snapshot};
+pub use server::{ApiError, Dashboard, DashboardError, Shared, Snapshot};

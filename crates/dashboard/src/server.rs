@@ -160,20 +160,37 @@ pub struct Dashboard {
     task: JoinHandle<()>,
 }
 
+/// Why the dashboard is not served (the service scores on without it).
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    #[error(
+        "health.dashboard_addr {addr}: {source}: free the port or set another address (empty turns the dashboard off)"
+    )]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the dashboard's socket: {0}")]
+    Socket(#[source] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] cst_store::StoreError),
+}
+
 impl Dashboard {
     /// Binds `addr` (port 0: any free port), writes the URL to `HOME/run/dashboard.url`
     /// and serves.
-    pub async fn start(home: Home, config: &Config, addr: SocketAddr) -> Result<Self, String> {
-        let listener = TcpListener::bind(addr).await.map_err(|e| {
-            format!(
-                "health.dashboard_addr {addr}: {e}: free the port or set another address \
-                 (empty turns the dashboard off)"
-            )
-        })?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+    pub async fn start(
+        home: Home,
+        config: &Config,
+        addr: SocketAddr,
+    ) -> Result<Self, DashboardError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| DashboardError::Bind { addr, source: e })?;
+        let local = listener.local_addr().map_err(DashboardError::Socket)?;
         let url = format!("http://{local}/");
-        cst_store::write_atomic(&home.dashboard_url_file(), url.as_bytes())
-            .map_err(|e| e.to_string())?;
+        cst_store::write_atomic(&home.dashboard_url_file(), url.as_bytes())?;
         let shared = Shared::new(home, config.clone());
         let app = router(Arc::clone(&shared));
         let task = tokio::spawn(async move {

@@ -50,10 +50,15 @@ pub trait Exchange: Send + Sync {
 }
 
 /// The exchange's time in Unix seconds: the reading a service clock following it takes.
-pub async fn unix_time(exchange: &impl Exchange) -> Result<i64, String> {
+pub async fn unix_time(exchange: &impl Exchange) -> Result<i64, TimeUnreadable> {
     exchange
         .server_time()
         .await
         .map(|t| t.unixtime)
-        .map_err(|e| format!("cannot read the exchange's time: {e}"))
+        .map_err(TimeUnreadable)
 }
+
+/// The exchange's time could not be read (its error says why).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the exchange's time: {0}")]
+pub struct TimeUnreadable(#[source] pub ExchangeError);

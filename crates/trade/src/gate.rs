@@ -214,7 +214,7 @@ fn check(
     }
     let q = market
         .quote(&p.pair, p.t, &cx.quote)
-        .map_err(|e| ("quote", e))?;
+        .map_err(|e| ("quote", e.to_string()))?;
     let r = cx.risk;
     if !(q.spread_bps() <= r.max_spread_bps) {
         return Err((

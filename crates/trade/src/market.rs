@@ -94,6 +94,15 @@ pub struct QuoteSpec {
     pub book_max_age_s: i64,
 }
 
+/// Why nothing can be quoted for a pair at a decision time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoQuote {
+    #[error("no candle closing at {0}")]
+    NoCandle(i64),
+    #[error("fewer than 3 candles in the {0} h window")]
+    ShortWindow(u32),
+}
+
 impl Market {
     pub fn new() -> Market {
         Market::default()
@@ -187,13 +196,10 @@ impl Market {
     }
 
     /// What an order on `pair` decided at `t` meets, or why nothing can be quoted.
-    pub fn quote(&self, pair: &str, t: i64, spec: &QuoteSpec) -> Result<Quote, String> {
-        let bar = self
-            .bar_closing_at(pair, t)
-            .ok_or_else(|| format!("no candle closing at {t}"))?;
+    pub fn quote(&self, pair: &str, t: i64, spec: &QuoteSpec) -> Result<Quote, NoQuote> {
+        let bar = self.bar_closing_at(pair, t).ok_or(NoQuote::NoCandle(t))?;
         let window = self.closed(pair, t, spec.window_h as usize + 1);
-        let sigma_h = sigma(window)
-            .ok_or_else(|| format!("fewer than 3 candles in the {} h window", spec.window_h))?;
+        let sigma_h = sigma(window).ok_or(NoQuote::ShortWindow(spec.window_h))?;
         let day = self.closed(pair, t, 24);
         let volume_24h = day
             .iter()
@@ -214,9 +220,7 @@ impl Market {
             }
             None => (
                 bar.close,
-                abdi_ranaldo(window).ok_or_else(|| {
-                    format!("fewer than 3 candles in the {} h window", spec.window_h)
-                })? / 2.0,
+                abdi_ranaldo(window).ok_or(NoQuote::ShortWindow(spec.window_h))? / 2.0,
                 Source::Candles,
                 None,
             ),
