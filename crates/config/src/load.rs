@@ -106,6 +106,22 @@ mod tests {
     }
 
     #[test]
+    fn the_handoff_to_agents_gives_back_the_same_configuration_and_refuses_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        // Secrets, paths, durations, enums and optional sections all survive the trip.
+        let path = write(
+            dir.path(),
+            "[portfolio]\nmode = \"live\"\n[portfolio.live]\napi_key = \"k\"\n\
+             api_secret = \"c2VjcmV0\"\n[ml]\nhorizons_h = [1, 24]\n",
+        );
+        let cfg = load(&Home::new(dir.path()), Some(&path)).unwrap();
+        let back = Config::decode(&cfg.encode().unwrap()).unwrap();
+        assert_eq!(back, cfg);
+        let err = Config::decode(&[1, 2, 3]).unwrap_err().to_string();
+        assert!(err.contains("same build"), "{err}");
+    }
+
+    #[test]
     fn defaults_load_and_validate() {
         let dir = tempfile::tempdir().unwrap();
         let cfg = load(&Home::new(dir.path()), None).unwrap();
