@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
 use cst_features::BuildContext;
-use cst_market::Timeframe;
+use cst_market::{DAY, HOUR, Timeframe};
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{BlobStore, Store, StoreError};
 
@@ -40,8 +40,6 @@ use cst_models::{
 };
 use monitor::Monitor;
 use training::{Setting, Trainer};
-
-use cst_market::DAY;
 
 #[derive(Debug, Default)]
 pub struct MlAgent {
@@ -468,7 +466,6 @@ type Missed = (Vec<(String, i64)>, BTreeMap<String, i64>);
 /// prediction per pair. A pair never predicted has missed nothing: it is not served from the
 /// past (a first model starts at the next hour, as `cst train` says).
 fn missed(store: &Store, exchange: &str, max_age_h: u32) -> Result<Missed, StoreError> {
-    use cst_market::HOUR;
     let Some(newest) = store.newest_open_time(exchange, Timeframe::H1)? else {
         return Ok(Default::default());
     };

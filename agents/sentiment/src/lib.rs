@@ -11,7 +11,7 @@ use std::sync::{
 
 use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::{ClockSource, Config, LlmSettings, NewsSource, SentimentConfig};
-use cst_exchange::{BreakerPolicy, Exchange, KrakenClient, KrakenConfig};
+use cst_exchange::{BreakerPolicy, KrakenClient, KrakenConfig};
 use cst_protocol::bus::Counter;
 use cst_sentiment::{
     ApiKey, FeedClient, FeedConfig, Lexicon, LlmClient, LlmConfig, NewsItem, NewsReplay,
@@ -53,15 +53,12 @@ enum Time {
 }
 
 impl Time {
-    async fn now(&self) -> Result<i64, String> {
+    async fn now(&self) -> Result<i64, cst_exchange::TimeUnreadable> {
         match self {
             #[allow(clippy::disallowed_methods)]
             Time::Live => Ok(cst_clock::Clock::now(&cst_clock::LiveClock)),
-            Time::Exchange(client) => client
-                .server_time()
-                .await
-                .map(|t| t.unixtime)
-                .map_err(|e| format!("cannot read the exchange's time: {e}")),
+            // The one reading of the exchange's time (the collector and health agent too).
+            Time::Exchange(client) => cst_exchange::unix_time(client.as_ref()).await,
         }
     }
 }

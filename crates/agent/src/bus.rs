@@ -123,3 +123,53 @@ impl Publisher {
         self.published.load(Ordering::Relaxed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cst_protocol::socket;
+    use futures::StreamExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_topic_the_agent_did_not_declare_is_refused_and_never_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bus.sock");
+        let listener = socket::bind(&path).unwrap();
+        let (client, server) = tokio::join!(socket::connect(&path), socket::accept(&listener));
+        let (recv, send) = socket::split(client.unwrap());
+        let (server_recv, _server_send) = socket::split(server.unwrap());
+        let (publisher, task) = Publisher::spawn(
+            FramedWrite::new(send, FrameCodec::new()),
+            &[Topic::Predictions],
+        );
+        assert!(matches!(
+            publisher.publish(Topic::Coverage, "binance", 1),
+            Err(RuntimeError::Undeclared(Topic::Coverage))
+        ));
+        publisher
+            .publish(Topic::Predictions, "BTC/USDT", 7)
+            .unwrap();
+        assert_eq!(publisher.published(), 1);
+        let mut frames = FramedRead::new(
+            server_recv,
+            FrameCodec::<AgentFrame, SupervisorFrame>::new(),
+        );
+        let Some(Ok(AgentFrame::Publish(e))) = frames.next().await else {
+            panic!("the declared event did not arrive");
+        };
+        assert_eq!(
+            (e.topic, e.key.as_str(), e.version),
+            (Topic::Predictions, "BTC/USDT", 7)
+        );
+        // All publishers gone: the writer ends, and with both halves closed the peer sees the
+        // end of the stream, with nothing after the declared event.
+        drop(publisher);
+        task.await.unwrap().unwrap();
+        drop(recv);
+        let next = tokio::time::timeout(std::time::Duration::from_secs(5), frames.next())
+            .await
+            .expect("the stream ends");
+        assert!(next.is_none(), "the refused event was sent: {next:?}");
+    }
+}

@@ -25,7 +25,7 @@ pub mod model;
 pub use breaker::{BreakerPolicy, CircuitBreaker};
 pub use endpoint::Endpoint;
 pub use error::ExchangeError;
-pub use exchange::{Exchange, unix_time};
+pub use exchange::{Exchange, TimeUnreadable, unix_time};
 pub use kraken::{Credentials, KrakenClient, KrakenConfig, PrivateClient, RetryPolicy, api_sign};
 pub use limiter::RateGate;
 pub use model::{

@@ -67,6 +67,22 @@ pub fn utc(t: i64) -> String {
 }
 
 impl EvalReport {
+    /// Share of the evaluation rows that went up (what any hit rate above must beat), from
+    /// the reliability table's bins; `None` without rows.
+    pub fn base_rate(&self) -> Option<f64> {
+        let (up, n) = self
+            .reliability
+            .bins
+            .iter()
+            .fold((0.0, 0usize), |(up, n), b| {
+                (
+                    up + b.frequency.unwrap_or(0.0) * b.count as f64,
+                    n + b.count,
+                )
+            });
+        (n > 0).then(|| up / n as f64)
+    }
+
     /// A readable table of the report.
     pub fn render(&self) -> String {
         let mut s = String::new();
@@ -125,8 +141,10 @@ impl EvalReport {
             self.gated_up,
             if self.gated > 0 {
                 format!(
-                    " ({:.1}%)",
-                    100.0 * self.gated_up as f64 / self.gated as f64
+                    " ({:.1}%; base rate of the evaluation rows {})",
+                    100.0 * self.gated_up as f64 / self.gated as f64,
+                    self.base_rate()
+                        .map_or("-".to_string(), |b| format!("{:.1}%", 100.0 * b))
                 )
             } else {
                 String::new()

@@ -91,6 +91,12 @@ fn a_trained_horizon_is_evaluated_out_of_sample_and_served_as_trained() {
         r.rows_evaluation
     );
     assert!(r.gated_up <= r.gated);
+    // The evaluation rows' base rate, beside the hit rate of the rows above the gate's floor.
+    let base = r.base_rate().unwrap();
+    assert!((0.0..=1.0).contains(&base), "{base}");
+    if r.gated > 0 {
+        assert!(r.render().contains("base rate of the evaluation rows"));
+    }
 
     // Stored and read back bit-identical, then served through ONNX Runtime: the same
     // numbers training's own models and formulas give.
