@@ -1,7 +1,8 @@
-//! `cst features PAIR [--at TS] [--json]`: one feature row, built by the same function
-//! training, live inference and backtests use, read straight from the store (works while
-//! the service is down). Exit code 0 with a row, 1 when a required group is missing (and
-//! why).
+//! `cst features PAIR [--at TS] [--json]`: one feature row, read straight from the store
+//! (works while the service is down): the row the technical agent built for that hour and
+//! the models were served, or for an hour the service never built (history, imports), the
+//! same builder's row now; `source` says which. Exit code 0 with a row, 1 when a required
+//! group is missing (and why).
 
 #![allow(clippy::print_stdout)]
 
@@ -9,7 +10,10 @@ use std::{path::Path, process::ExitCode};
 
 use chrono::DateTime;
 use cst_config::Home;
-use cst_features::{BuildContext, Built, FeatureBuilder, HOUR};
+use cst_features::{
+    BuildContext, Built, HOUR,
+    stored::{self, Source},
+};
 use cst_market::{PairName, Timeframe};
 use cst_store::{CandleKey, Store};
 
@@ -65,12 +69,15 @@ fn show(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> Result<ExitCo
     };
     let ctx =
         BuildContext::for_deployment(&config, &exchange, &store).map_err(|e| e.to_string())?;
-    let built = FeatureBuilder::new(&store, &ctx)
-        .row(&pair.to_string(), t)
-        .map_err(|e| e.to_string())?;
+    let (built, source) =
+        stored::read_or_build(&store, &ctx, &pair.to_string(), t).map_err(|e| e.to_string())?;
     if args.json {
         let mut value = serde_json::to_value(&built).map_err(|e| e.to_string())?;
         value["feature_set"] = ctx.set.version().into();
+        value["source"] = source.name().into();
+        if let Source::Stored { built_at } = source {
+            value["built_at"] = built_at.into();
+        }
         value["names"] = ctx.set.names().into();
         value["left_out"] = ctx
             .set
@@ -81,7 +88,7 @@ fn show(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> Result<ExitCo
             .into();
         println!("{value:#}");
     } else {
-        print_human(&ctx, &built, t);
+        print_human(&ctx, &built, source, t);
     }
     Ok(match built {
         Built::Row(_) => ExitCode::SUCCESS,
@@ -89,9 +96,17 @@ fn show(home: &Home, config: Option<&Path>, args: FeaturesArgs) -> Result<ExitCo
     })
 }
 
-fn print_human(ctx: &BuildContext, built: &Built, t: i64) {
-    let when = DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
+fn print_human(ctx: &BuildContext, built: &Built, source: Source, t: i64) {
+    let when = |t: i64| DateTime::from_timestamp(t, 0).map_or(t.to_string(), |d| d.to_rfc3339());
     println!("FeatureSet {}", ctx.set.version());
+    match source {
+        Source::Stored { built_at } => println!(
+            "as the service built it (data time {}) and served it to the models",
+            when(built_at)
+        ),
+        Source::Built => println!("built now: the service did not build this hour live"),
+    }
+    let when = when(t);
     let left_out = ctx.set.left_out();
     if !left_out.is_empty() {
         let names: Vec<_> = left_out.iter().map(|g| g.name()).collect();

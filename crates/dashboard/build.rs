@@ -49,7 +49,10 @@ fn npm(web: &Path, args: &[&str]) {
 }
 
 fn main() {
-    let web: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
+    // Read at run time, not baked in with env!(): clones at other paths share the target
+    // directory, and cargo reuses this script's binary across them (same source, same hash).
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let web: PathBuf = Path::new(&manifest).join("../../web");
     for s in SOURCES {
         println!("cargo:rerun-if-changed={}", web.join(s).display());
     }

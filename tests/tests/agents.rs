@@ -115,6 +115,25 @@ fn feature_agents_build_rows_from_live_candles_and_news_and_count_missing_whale_
         "{v}"
     );
 
+    // Each row is built once, by the technical agent, when the news has been read through
+    // its hour; `cst features` shows that stored row (what the models were served), and its
+    // news is in.
+    let store = cst_store::Store::open(&inst.path().join("data/cst.db")).unwrap();
+    let version = v["version"].as_str().unwrap();
+    let t = store
+        .latest_feature_row_t("replay", version, "BTC/USDT")
+        .unwrap()
+        .expect("a stored row of BTC/USDT");
+    let out = inst.cst(&["features", "BTC/USDT", "--at", &t.to_string(), "--json"]);
+    let stored: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stored["source"], "stored", "{stored}");
+    assert!(stored["built_at"].as_i64().unwrap() >= t, "{stored}");
+    assert!(
+        stored["values"][day].as_f64().unwrap() > 0.0,
+        "the row waited for the news of the day before it: {stored}"
+    );
+    assert_eq!(counter(&report, "technical", "built_late"), Some(0));
+
     // `cst status` names the FeatureSet this deployment runs.
     let out = inst.cst(&["status"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// package name → the names of its normal and build dependencies, for the workspace as
 /// resolved (dev-dependencies left out: tests may use anything).
 fn graph() -> BTreeMap<String, Vec<String>> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = cst_testkit::data::manifest_dir().join("..");
     // This machine's platform only: the others' crates need not be downloaded.
     let rustc = std::process::Command::new("rustc")
         .arg("-vV")
@@ -110,7 +110,7 @@ fn domain_crates_hold_no_agent_code() {
     // The agent runtime is for agents/<name>/ (and the supervisor's child handling); a
     // library under crates/ that needs it holds an agent shell.
     let g = graph();
-    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates");
+    let crates = cst_testkit::data::manifest_dir().join("../crates");
     for entry in std::fs::read_dir(crates).unwrap() {
         let manifest = entry.unwrap().path().join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).unwrap();

@@ -133,6 +133,28 @@ fn an_active_model_is_served_on_every_new_row_and_a_new_one_without_a_restart() 
         assert!(p.t % 3600 == 0 && p.t > 1_643_673_600 - 30 * 86_400);
     }
 
+    // Each prediction was made from the row the technical agent stored for its hour, and
+    // that row is, bit for bit, the batch builder's (the one training and backtests use).
+    let config: Config = cst_config::load(&Home::new(inst.path()), None).unwrap();
+    let ctx = BuildContext::candles_only(&config, "replay").unwrap();
+    for p in made.iter().take(6) {
+        let stored = cst_features::stored::read(&store, &ctx, &p.pair, p.t)
+            .unwrap()
+            .expect("a stored row for every predicted hour");
+        let batch = cst_features::FeatureBuilder::new(&store, &ctx)
+            .row(&p.pair, p.t)
+            .unwrap();
+        let bits = |b: &cst_features::Built| {
+            b.row()
+                .map(|r| r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+        };
+        assert!(
+            bits(&stored).is_some() && bits(&stored) == bits(&batch),
+            "{}",
+            p.t
+        );
+    }
+
     // `cst train` activating a better model (here: the registry directly) is picked up.
     let b = {
         let mut store = Store::open(&db).unwrap();
@@ -204,6 +226,58 @@ fn a_stopped_ml_agent_predicts_every_hour_it_missed_when_it_starts_again() {
         assert!(
             predicted.contains(&(c.open_time + 3600)),
             "hour {} has a candle but no prediction (stopped after {stopped_at})",
+            c.open_time + 3600
+        );
+    }
+}
+
+#[test]
+fn a_stopped_technical_agent_builds_every_hour_it_missed_when_it_starts_again() {
+    let (_exchange, inst) = service();
+    let db = inst.path().join("data/cst.db");
+    inst.wait_for("feature rows stored", Duration::from_secs(60), |r| {
+        counter(r, "technical", "rows").is_some_and(|n| n >= 2)
+    });
+    let config: Config = cst_config::load(&Home::new(inst.path()), None).unwrap();
+    let version = BuildContext::candles_only(&config, "replay")
+        .unwrap()
+        .set
+        .version()
+        .to_string();
+    assert!(inst.cst(&["stop", "technical"]).status.success());
+    let store = Store::open(&db).unwrap();
+    let newest = |store: &Store| {
+        store
+            .latest_feature_row_t("replay", &version, "BTC/USDT")
+            .unwrap()
+    };
+    let stopped_at = newest(&store).expect("rows stored before the stop");
+    // 2.5 s of a replay at an hour a second: the candles of those hours are announced to
+    // nobody.
+    std::thread::sleep(Duration::from_millis(2500));
+    let key = CandleKey::new("replay", "BTC/USDT", Timeframe::H1);
+    let missed = store.latest_open_time(&key).unwrap().unwrap() + 3600 - stopped_at;
+    assert!(missed >= 2 * 3600, "only {missed} s went by while stopped");
+    assert!(inst.cst(&["restart", "technical"]).status.success());
+    inst.wait_for(
+        "the technical agent caught up",
+        Duration::from_secs(60),
+        |_| newest(&store).is_some_and(|t| t >= stopped_at + missed + 2 * 3600),
+    );
+    let now = newest(&store).unwrap();
+    let built: std::collections::BTreeSet<i64> = store
+        .feature_rows_between("replay", &version, "BTC/USDT", stopped_at, now)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.t)
+        .collect();
+    for c in store
+        .candles_between(&key, stopped_at - 3600, now - 3600 + 1)
+        .unwrap()
+    {
+        assert!(
+            built.contains(&(c.open_time + 3600)),
+            "hour {} has a candle but no stored row (stopped after {stopped_at})",
             c.open_time + 3600
         );
     }

@@ -75,10 +75,8 @@ fn names(cell: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_readme_table_says_what_each_agent_publishes_and_subscribes_to() {
-    let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
-    )
-    .unwrap();
+    let readme =
+        std::fs::read_to_string(cst_testkit::data::manifest_dir().join("../README.md")).unwrap();
     let section = readme
         .split("### Agents on the bus")
         .nth(1)

@@ -1,9 +1,9 @@
-//! The ml agent: serves the registry's active models. New technical rows
-//! (`features.technical`, key: pair, version: t) are gathered into one batch per burst (an
-//! hour of every pair) and served on the next heartbeat tick ([`cst_models::serve::Server`]:
-//! each pair's full row from the live builder, every horizon with an active model over all
-//! rows at once); the predictions are stored in one transaction and `predictions` (key:
-//! pair, version: t) is published per pair.
+//! The ml agent: serves the registry's active models. New feature rows (`features.rows`,
+//! key: pair, version: t) are gathered into one batch per burst (an hour of every pair) and
+//! served on the next heartbeat tick ([`cst_models::serve::Server`]: each pair's row as the
+//! technical agent stored it, every horizon with an active model over all rows at once);
+//! the predictions are stored in one transaction and `predictions` (key: pair, version: t)
+//! is published per pair.
 //!
 //! No active model, no prediction: a horizon without one is counted and named in the log
 //! and in `cst run-now ml`, never filled with a number. The registry is checked on every
@@ -11,7 +11,7 @@
 //! on without a restart.
 //!
 //! Events are hints, the store is the truth: at start the agent lists every pair-hour with a
-//! closed candle after that pair's newest stored prediction (within
+//! stored feature row after that pair's newest stored prediction (within
 //! `health.max_feature_age_h` of the data's newest hour) and serves them, oldest hour first,
 //! before any new event: hours announced while it was down are predicted, none twice.
 //!
@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
 use cst_features::BuildContext;
-use cst_market::{DAY, HOUR, Timeframe};
+use cst_market::{DAY, HOUR};
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{BlobStore, Store, StoreError};
 
@@ -57,6 +57,7 @@ pub struct MlAgent {
     hours_caught_up: u64,
     predictions: u64,
     rows_missing: u64,
+    rows_not_built: u64,
     skipped_no_model: u64,
     errors: u64,
     /// Time spent serving batches (rows and inference), and how many.
@@ -304,6 +305,14 @@ impl MlAgent {
                         tracing::debug!(pair, t, group = %m.group, reason = m.reason, "no feature row");
                     }
                 }
+                Served::NotBuilt => {
+                    self.rows_not_built += 1;
+                    tracing::error!(
+                        pair,
+                        t,
+                        "announced, but no feature row of this FeatureSet is stored"
+                    );
+                }
                 Served::Failed(e) => {
                     self.errors += 1;
                     tracing::error!(pair, t, error = %e, "no feature row");
@@ -330,7 +339,7 @@ impl MlAgent {
 
 impl Agent for MlAgent {
     fn subscribes(&self) -> Vec<Topic> {
-        vec![Topic::FeaturesTechnical]
+        vec![Topic::FeatureRows]
     }
 
     fn publishes(&self) -> Vec<Topic> {
@@ -364,8 +373,7 @@ impl Agent for MlAgent {
             }
         }
         if let Some(s) = &self.state {
-            let (backlog, served) =
-                missed(&s.store, &s.ctx.exchange, config.health.max_feature_age_h)?;
+            let (backlog, served) = missed(&s.store, &s.ctx, config.health.max_feature_age_h)?;
             if let (Some(first), Some(last)) = (backlog.first(), backlog.last()) {
                 tracing::info!(
                     rows = backlog.len(),
@@ -445,6 +453,7 @@ impl Agent for MlAgent {
             ("serve_micros", self.serve_micros),
             ("serve_batches", self.serve_batches),
             ("rows_missing", self.rows_missing),
+            ("rows_not_built", self.rows_not_built),
             ("hours_caught_up", self.hours_caught_up),
             ("skipped_no_model", self.skipped_no_model),
             ("errors", self.errors),
@@ -461,18 +470,18 @@ impl Agent for MlAgent {
 /// Pair-hours to serve, oldest first, and the newest stored prediction per pair.
 type Missed = (Vec<(String, i64)>, BTreeMap<String, i64>);
 
-/// The pair-hours with a closed candle after the pair's newest stored prediction, within
-/// `max_age_h` hours of the data's newest hour, oldest hour first; and the newest stored
-/// prediction per pair. A pair never predicted has missed nothing: it is not served from the
-/// past (a first model starts at the next hour, as `cst train` says).
-fn missed(store: &Store, exchange: &str, max_age_h: u32) -> Result<Missed, StoreError> {
-    let Some(newest) = store.newest_open_time(exchange, Timeframe::H1)? else {
+/// The pair-hours with a stored feature row after the pair's newest stored prediction,
+/// within `max_age_h` hours of the data's newest hour, oldest hour first; and the newest
+/// stored prediction per pair. A pair never predicted has missed nothing: it is not served
+/// from the past (a first model starts at the next hour, as `cst train` says).
+fn missed(store: &Store, ctx: &BuildContext, max_age_h: u32) -> Result<Missed, StoreError> {
+    let Some(newest) = store.data_now(&ctx.exchange)? else {
         return Ok(Default::default());
     };
     let from = newest - (i64::from(max_age_h) - 1).max(0) * HOUR;
     let mut latest: BTreeMap<String, Option<i64>> = BTreeMap::new();
     let mut backlog = Vec::new();
-    for (pair, open) in store.candle_times_between(exchange, Timeframe::H1, from, newest)? {
+    for (pair, t) in store.feature_row_times(&ctx.exchange, ctx.set.version(), from, newest)? {
         let last = match latest.get(&pair) {
             Some(last) => *last,
             None => {
@@ -481,8 +490,8 @@ fn missed(store: &Store, exchange: &str, max_age_h: u32) -> Result<Missed, Store
                 last
             }
         };
-        if last.is_some_and(|l| open + HOUR > l) {
-            backlog.push((pair, open + HOUR));
+        if last.is_some_and(|l| t > l) {
+            backlog.push((pair, t));
         }
     }
     let served = latest

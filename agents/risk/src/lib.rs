@@ -155,11 +155,7 @@ impl RiskAgent {
 
 impl Agent for RiskAgent {
     fn subscribes(&self) -> Vec<Topic> {
-        vec![
-            Topic::Predictions,
-            Topic::FeaturesTechnical,
-            Topic::HealthStatus,
-        ]
+        vec![Topic::Predictions, Topic::FeatureRows, Topic::HealthStatus]
     }
 
     fn publishes(&self) -> Vec<Topic> {
@@ -200,7 +196,7 @@ impl Agent for RiskAgent {
             Topic::Predictions => {
                 self.pending.insert(t);
             }
-            Topic::FeaturesTechnical if !self.serving() => {
+            Topic::FeatureRows if !self.serving() => {
                 self.pending.insert(t);
             }
             _ => {}

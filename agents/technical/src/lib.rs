@@ -1,65 +1,189 @@
-//! The technical agent: one [`TechnicalEngine`] per pair, warmed from the store at start
-//! and stepped with each candle as `candles.updated` announces it — O(1) per candle, the
-//! same code `FeatureBuilder` runs over history. Publishes `features.technical` (key: pair,
-//! version: the row's time) for every new row.
+//! The technical agent builds each pair-hour's feature row, once. When `candles.updated`
+//! announces a closed hour, the hour waits until the sources its row reads are in
+//! ([`Awaited`]: the news read through t, the pair's trades caught up through t; at most
+//! `[features] max_wait_s`), then the whole row — every group of the deployment's
+//! FeatureSet — is built by the live builder (one indicator engine per pair, O(1) per
+//! candle, bit-identical to the batch builder) and stored ([`RowWriter`]); `features.rows`
+//! (key: pair, version: t) announces it. The ml and whale agents, the dashboard and
+//! `cst features` read the stored row: what the models saw is what everyone sees.
+//!
+//! Events are hints, the store is the truth: at start every hour with a closed candle after
+//! the pair's newest stored row, within `health.max_feature_age_h` hours, is queued, so
+//! hours closed while the agent was down are built, none twice. A pair never built has
+//! missed nothing: its newest hour is built, and the ml agent serves from there on.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::{BTreeMap, VecDeque},
+    time::{Duration, Instant},
+};
 
 use cst_agent::{Agent, AgentEnv, Publisher, StartError};
 use cst_config::Config;
-use cst_indicators::TechnicalEngine;
+use cst_features::{
+    Awaited, BuildContext, Built, FeatureError, Group, HOUR, coin_mapper, stored::RowWriter,
+};
 use cst_market::Timeframe;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::{CandleKey, Store};
 
-use cst_features::HOUR;
-
 #[derive(Debug, Default)]
 pub struct TechnicalAgent {
-    store: Option<Store>,
-    exchange: String,
-    engines: BTreeMap<String, Pair>,
+    state: Option<State>,
+    writer: RowWriter,
+    pairs: BTreeMap<String, Pair>,
     rows: u64,
+    no_rows: u64,
+    built_late: u64,
     refused: u64,
     errors: u64,
 }
 
+#[derive(Debug)]
+struct State {
+    store: Store,
+    ctx: BuildContext,
+    awaited: Awaited,
+    max_wait: Duration,
+    max_age_h: i64,
+    /// A pair appeared since the coin map was read.
+    coins_stale: bool,
+}
+
 #[derive(Debug, Default)]
 struct Pair {
-    engine: TechnicalEngine,
-    /// Open time of the last candle stepped.
+    /// Hours waiting for their inputs, oldest first, with when each began to wait.
+    waiting: VecDeque<(i64, Instant)>,
+    /// The newest hour queued or stored.
     last: Option<i64>,
+    /// Whether the newest build had the technical group's values (its engine is warm).
     ready: bool,
 }
 
 impl TechnicalAgent {
-    /// Steps every stored candle of `pair` after the last one seen; returns the newest
-    /// row's time, if a row came out.
-    fn catch_up(&mut self, pair: &str) -> Result<Option<i64>, cst_store::StoreError> {
-        let Some(store) = &self.store else {
-            return Ok(None);
+    /// Queues the hours of `pair` closed through `open + 1 h` after the newest one queued or
+    /// stored, within `max_age_h` of it. A pair never built has missed nothing: only its
+    /// newest hour is queued (history is built on demand by whoever asks for it).
+    fn queue(&mut self, pair: &str, open: i64) -> Result<(), cst_store::StoreError> {
+        let Some(s) = self.state.as_mut() else {
+            return Ok(());
         };
-        let key = CandleKey::new(&self.exchange, pair, Timeframe::H1);
-        let state = self.engines.entry(pair.to_string()).or_default();
-        let from = state.last.map_or(i64::MIN, |l| l + 1);
-        let mut newest = None;
-        for c in store.candles_between(&key, from, i64::MAX)? {
-            match state.engine.step(&c) {
-                Ok(Some(_)) => {
-                    self.rows += 1;
-                    state.ready = true;
-                    newest = Some(c.open_time + HOUR);
+        if !self.pairs.contains_key(pair) {
+            // A pair new to this process: its coin may be new to the news matching too.
+            s.coins_stale = true;
+        }
+        let p = self.pairs.entry(pair.to_string()).or_default();
+        let oldest = open - (s.max_age_h - 1).max(0) * HOUR;
+        // The hour after the newest queued one closes with the candle that opens at `last`.
+        let from = p.last.map_or(open, |l| l.max(oldest));
+        let key = CandleKey::new(&s.ctx.exchange, pair, Timeframe::H1);
+        for c in s.store.candles_between(&key, from, open + 1)? {
+            let t = c.open_time + HOUR;
+            p.waiting.push_back((t, Instant::now()));
+            p.last = Some(t);
+        }
+        Ok(())
+    }
+
+    /// Builds and stores every hour whose inputs are in (or that waited `max_wait`), each
+    /// pair's oldest first; announces each.
+    fn build_ready(&mut self, bus: &Publisher) {
+        let Some(s) = self.state.as_mut() else {
+            return;
+        };
+        let mut items = Vec::new();
+        for (pair, p) in &mut self.pairs {
+            while let Some(&(t, since)) = p.waiting.front() {
+                let not_in = match s.awaited.not_in(&s.store, &s.ctx, pair, t) {
+                    Ok(groups) => groups,
+                    Err(e) => {
+                        self.errors += 1;
+                        tracing::error!(pair, t, error = %e, "cannot read the sources' coverage");
+                        break;
+                    }
+                };
+                if !not_in.is_empty() {
+                    if since.elapsed() < s.max_wait {
+                        break;
+                    }
+                    self.built_late += 1;
+                    let names: Vec<&str> = not_in.iter().map(|g| g.name()).collect();
+                    tracing::warn!(
+                        pair,
+                        t,
+                        waited_s = s.max_wait.as_secs(),
+                        "built without {}: not read through t within features.max_wait_s",
+                        names.join(", ")
+                    );
                 }
-                Ok(None) => state.ready = false,
+                items.push((pair.clone(), t));
+                p.waiting.pop_front();
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        if s.coins_stale {
+            // News is matched to the coins of the pairs stored when the context was made; the
+            // collector lists pairs after this agent may have started.
+            match coin_mapper(&s.store, &s.ctx.exchange) {
+                Ok(coins) => {
+                    s.ctx.coins = coins;
+                    s.coins_stale = false;
+                }
                 Err(e) => {
-                    self.refused += 1;
-                    tracing::warn!(pair, error = %e, "candle refused by the technical engine");
-                    continue;
+                    self.errors += 1;
+                    tracing::error!(error = %e, "cannot read the pairs to match news to coins");
                 }
             }
-            state.last = Some(c.open_time);
         }
-        Ok(newest)
+        let built_at = s
+            .store
+            .data_now(&s.ctx.exchange)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let built = match self.writer.build(&mut s.store, &s.ctx, &items, built_at) {
+            Ok(b) => b,
+            Err(e) => {
+                self.errors += 1;
+                tracing::error!(rows = items.len(), error = %e, "cannot store feature rows");
+                return;
+            }
+        };
+        for ((pair, t), built) in items.iter().zip(built) {
+            let p = self.pairs.entry(pair.clone()).or_default();
+            match built {
+                Ok(b) => {
+                    p.ready = has_technical(&b);
+                    match b {
+                        Built::Row(_) => self.rows += 1,
+                        Built::NoRow { missing, .. } => {
+                            self.no_rows += 1;
+                            for m in missing {
+                                tracing::debug!(pair, t, group = %m.group, reason = m.reason, "no feature row");
+                            }
+                        }
+                    }
+                    let _ = bus.publish(Topic::FeatureRows, pair, *t as u64);
+                }
+                Err(FeatureError::Candles { detail, .. }) => {
+                    self.refused += 1;
+                    tracing::warn!(pair, t, detail, "candles refused by the technical engine");
+                }
+                Err(e) => {
+                    self.errors += 1;
+                    tracing::error!(pair, t, error = %e, "cannot build the feature row");
+                }
+            }
+        }
+    }
+}
+
+/// Whether a build had the technical group's values.
+fn has_technical(b: &Built) -> bool {
+    match b {
+        Built::Row(r) => !r.absent.iter().any(|m| m.group == Group::Technical),
+        Built::NoRow { missing, .. } => !missing.iter().any(|m| m.group == Group::Technical),
     }
 }
 
@@ -69,7 +193,7 @@ impl Agent for TechnicalAgent {
     }
 
     fn publishes(&self) -> Vec<Topic> {
-        vec![Topic::FeaturesTechnical]
+        vec![Topic::FeatureRows]
     }
 
     async fn start(
@@ -79,63 +203,80 @@ impl Agent for TechnicalAgent {
         _bus: &Publisher,
     ) -> Result<(), StartError> {
         let store = Store::open(&env.home.db_path())?;
-        self.exchange = config.collector.exchange.clone();
-        let pairs: Vec<String> = store
-            .candle_keys()?
-            .into_iter()
-            .filter(|k| k.exchange == self.exchange && k.timeframe == Timeframe::H1)
-            .map(|k| k.pair)
-            .collect();
-        self.store = Some(store);
-        // Warm every pair from history, so the first live candle gives a row at once.
-        for pair in pairs {
-            self.catch_up(&pair)?;
+        let exchange = config.collector.exchange.clone();
+        let ctx = BuildContext::for_deployment(config, &exchange, &store)?;
+        let mut latest = Vec::new();
+        for pair in store.hourly_pairs(&exchange)? {
+            let stored = store.latest_feature_row_t(&exchange, ctx.set.version(), &pair)?;
+            let key = CandleKey::new(&exchange, &pair, Timeframe::H1);
+            latest.push((pair, stored, store.latest_open_time(&key)?));
         }
+        self.state = Some(State {
+            awaited: Awaited::for_deployment(config, &ctx),
+            store,
+            ctx,
+            max_wait: config.features.max_wait,
+            max_age_h: i64::from(config.health.max_feature_age_h),
+            coins_stale: false,
+        });
+        for (pair, stored, open) in latest {
+            self.pairs.entry(pair.clone()).or_default().last = stored;
+            if let Some(s) = self.state.as_mut() {
+                s.coins_stale = false;
+            }
+            if let Some(open) = open {
+                self.queue(&pair, open)?;
+            }
+        }
+        let queued: usize = self.pairs.values().map(|p| p.waiting.len()).sum();
         tracing::info!(
-            pairs = self.engines.len(),
-            ready = self.engines.values().filter(|p| p.ready).count(),
-            "technical engines warmed from the store"
+            pairs = self.pairs.len(),
+            queued,
+            "feature rows of the hours closed while down queued"
         );
         Ok(())
     }
 
     async fn on_event(&mut self, event: Event, bus: &Publisher) {
-        match self.catch_up(&event.key) {
-            Ok(Some(t)) => {
-                let _ = bus.publish(Topic::FeaturesTechnical, &event.key, t as u64);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                self.errors += 1;
-                tracing::error!(pair = event.key, error = %e, "cannot read candles");
-            }
+        if let Err(e) = self.queue(&event.key, event.version as i64) {
+            self.errors += 1;
+            tracing::error!(pair = event.key, error = %e, "cannot read candles");
         }
+        self.build_ready(bus);
+    }
+
+    async fn tick(&mut self, bus: &Publisher) {
+        self.build_ready(bus);
     }
 
     async fn run_now(&mut self, bus: &Publisher) -> String {
-        let pairs: Vec<String> = self.engines.keys().cloned().collect();
-        let mut stepped = 0;
-        for pair in pairs {
-            if let Ok(Some(t)) = self.catch_up(&pair) {
-                stepped += 1;
-                let _ = bus.publish(Topic::FeaturesTechnical, &pair, t as u64);
-            }
+        let before: Vec<usize> = self.pairs.values().map(|p| p.waiting.len()).collect();
+        self.build_ready(bus);
+        let built = self
+            .pairs
+            .values()
+            .zip(before)
+            .filter(|(p, n)| p.waiting.len() < *n)
+            .count();
+        let waiting: usize = self.pairs.values().map(|p| p.waiting.len()).sum();
+        if waiting == 0 {
+            format!("{built} pairs had new rows")
+        } else {
+            format!("{built} pairs had new rows; {waiting} hours wait for their inputs")
         }
-        format!("{stepped} pairs had new rows")
     }
 
     fn counters(&self) -> Vec<Counter> {
-        let ready = self.engines.values().filter(|p| p.ready).count() as u64;
-        let resets: u64 = self
-            .engines
-            .values()
-            .map(|p| p.engine.counters().gap_resets)
-            .sum();
+        let ready = self.pairs.values().filter(|p| p.ready).count() as u64;
+        let waiting: usize = self.pairs.values().map(|p| p.waiting.len()).sum();
         cst_agent::counters(&[
-            ("pairs", self.engines.len() as u64),
+            ("pairs", self.pairs.len() as u64),
             ("pairs_ready", ready),
             ("rows", self.rows),
-            ("gap_resets", resets),
+            ("hours_without_row", self.no_rows),
+            ("hours_waiting", waiting as u64),
+            ("built_late", self.built_late),
+            ("gap_resets", self.writer.gap_resets()),
             ("candles_refused", self.refused),
             ("store_errors", self.errors),
         ])

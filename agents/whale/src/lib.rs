@@ -1,8 +1,8 @@
-//! The whale agent: when an hour closes for a pair (`candles.updated`), builds that hour's
-//! whale and book groups with the same builder training uses, logs the whale trades it
-//! found, and counts them; it announces nothing on the bus (the row builder reads the stored
-//! trades and books when the ml agent serves the hour). A deployment
-//! whose FeatureSet leaves both groups out runs this agent idle, and its counters say so.
+//! The whale agent: when a pair-hour's feature row is stored (`features.rows`), reads its
+//! whale and book groups from that row — computed once, by the technical agent, as the
+//! models see them — logs the whale trades the hour had, and counts the hours with and
+//! without whale data; it announces nothing on the bus. A deployment whose FeatureSet
+//! leaves both groups out runs this agent idle, and its counters say so.
 
 use std::collections::BTreeMap;
 
@@ -11,12 +11,14 @@ use cst_config::Config;
 use cst_protocol::bus::{Counter, Event, Topic};
 use cst_store::Store;
 
-use cst_features::{BuildContext, Built, FeatureBuilder, FeatureSet, Group, GroupSpec, HOUR};
+use cst_features::{BuildContext, Built, Group, stored};
 
 #[derive(Debug, Default)]
 pub struct WhaleAgent {
     store: Option<Store>,
     ctx: Option<BuildContext>,
+    /// The columns of the deployment's whale and book groups in its rows.
+    own: Vec<Group>,
     last: BTreeMap<String, i64>,
     built: u64,
     missing: u64,
@@ -24,20 +26,9 @@ pub struct WhaleAgent {
     errors: u64,
 }
 
-/// The deployment's whale and book groups, as required as they are there.
-fn own_set(set: &FeatureSet) -> Option<FeatureSet> {
-    let groups: Vec<GroupSpec> = set
-        .groups()
-        .iter()
-        .filter(|g| matches!(g.group, Group::Whale | Group::Book))
-        .cloned()
-        .collect();
-    FeatureSet::new(groups).ok()
-}
-
 impl Agent for WhaleAgent {
     fn subscribes(&self) -> Vec<Topic> {
-        vec![Topic::CandlesUpdated]
+        vec![Topic::FeatureRows]
     }
 
     async fn start(
@@ -48,15 +39,20 @@ impl Agent for WhaleAgent {
     ) -> Result<(), StartError> {
         let store = Store::open(&env.home.db_path())?;
         let exchange = config.collector.exchange.clone();
-        let mut ctx = BuildContext::for_deployment(config, &exchange, &store)?;
-        match own_set(&ctx.set) {
-            Some(set) => {
-                ctx.set = set;
-                self.ctx = Some(ctx);
-            }
-            None => tracing::info!(
+        let ctx = BuildContext::for_deployment(config, &exchange, &store)?;
+        self.own = ctx
+            .set
+            .groups()
+            .iter()
+            .map(|g| g.group)
+            .filter(|g| matches!(g, Group::Whale | Group::Book))
+            .collect();
+        if self.own.is_empty() {
+            tracing::info!(
                 "this deployment's FeatureSet leaves out the whale and book groups: idle"
-            ),
+            );
+        } else {
+            self.ctx = Some(ctx);
         }
         self.store = Some(store);
         Ok(())
@@ -66,21 +62,25 @@ impl Agent for WhaleAgent {
         let (Some(store), Some(ctx)) = (&self.store, &self.ctx) else {
             return;
         };
-        // The newest stored candle opened at `version`: its hour closed at version + 1 h.
-        let t = event.version as i64 + HOUR;
+        let t = event.version as i64;
         if self.last.get(&event.key).is_some_and(|&last| last >= t) {
             return;
         }
-        match FeatureBuilder::new(store, ctx).row(&event.key, t) {
+        match stored::read(store, ctx, &event.key, t) {
             // Optional groups without data still yield a row (NaN there): when none of this
-            // agent's groups has data, the hour is missing all the same and nothing is published.
-            Ok(Built::Row(row)) if row.absent.len() == ctx.set.groups().len() => {
+            // agent's groups has data, the hour is missing all the same.
+            Ok(Some(Built::Row(row)))
+                if self
+                    .own
+                    .iter()
+                    .all(|g| row.absent.iter().any(|m| m.group == *g)) =>
+            {
                 self.missing += 1;
                 for m in &row.absent {
                     tracing::debug!(pair = event.key, t, group = %m.group, reason = m.reason, "no whale data");
                 }
             }
-            Ok(Built::Row(row)) => {
+            Ok(Some(Built::Row(row))) => {
                 self.built += 1;
                 let whales = ctx
                     .set
@@ -93,15 +93,23 @@ impl Agent for WhaleAgent {
                     tracing::info!(pair = event.key, t, whales, "whale trades in the hour");
                 }
             }
-            Ok(Built::NoRow { missing, .. }) => {
+            Ok(Some(Built::NoRow { missing, .. })) => {
                 self.missing += 1;
                 for m in missing {
                     tracing::debug!(pair = event.key, t, group = %m.group, reason = m.reason, "no whale row");
                 }
             }
+            Ok(None) => {
+                self.errors += 1;
+                tracing::error!(
+                    pair = event.key,
+                    t,
+                    "announced, but no feature row is stored"
+                );
+            }
             Err(e) => {
                 self.errors += 1;
-                tracing::error!(pair = event.key, t, error = %e, "cannot build whale features");
+                tracing::error!(pair = event.key, t, error = %e, "cannot read the feature row");
             }
         }
         self.last.insert(event.key, t);
@@ -109,10 +117,7 @@ impl Agent for WhaleAgent {
 
     fn counters(&self) -> Vec<Counter> {
         cst_agent::counters(&[
-            (
-                "groups_enabled",
-                self.ctx.as_ref().map_or(0, |c| c.set.groups().len() as u64),
-            ),
+            ("groups_enabled", self.own.len() as u64),
             ("hours_built", self.built),
             ("hours_missing", self.missing),
             ("whale_trades", self.whale_trades),

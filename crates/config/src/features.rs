@@ -13,6 +13,7 @@ pub const GROUPS: [&str; 4] = ["technical", "sentiment", "whale", "book"];
 pub struct RawFeatures {
     pub groups: Vec<String>,
     pub required: Vec<String>,
+    pub max_wait_s: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +63,9 @@ pub struct FeaturesConfig {
     pub groups: Vec<String>,
     /// A pair missing one of these at time t gets no feature row.
     pub required: Vec<String>,
+    /// How long a pair-hour's row waits for a running source (news, trades) to be read
+    /// through its time before it is built without it.
+    pub max_wait: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -158,9 +162,17 @@ pub fn features(r: &RawFeatures, check: &mut impl FnMut(bool, String)) -> Featur
             format!("features.required names {g:?}, which is not in features.groups"),
         );
     }
+    check(
+        r.max_wait_s <= 3600,
+        format!(
+            "features.max_wait_s is {}: a row that waits longer than its hour is late for every decision (at most 3600)",
+            r.max_wait_s
+        ),
+    );
     FeaturesConfig {
         groups: r.groups.clone(),
         required: r.required.clone(),
+        max_wait: Duration::from_secs(r.max_wait_s),
     }
 }
 

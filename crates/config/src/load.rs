@@ -128,6 +128,7 @@ mod tests {
         assert_eq!(cfg.agents.len(), 8);
         assert_eq!(cfg.supervisor.breaker.max_crashes, 5);
         assert_eq!(cfg.supervisor.missed_heartbeats, 3);
+        assert_eq!(cfg.features.max_wait, std::time::Duration::from_secs(600));
     }
 
     /// The offline demo's file, as deploy/demo.sh completes it: the candle-only replay's
@@ -231,7 +232,8 @@ mod tests {
             dir.path(),
             "[supervisor]\nheartbeat_interval_ms = 0\nmissed_heartbeats = 0\n\
              [supervisor.restart]\nmin_delay_ms = 900\nmax_delay_ms = 100\n\
-             [agents.trader]\nenabled = true\ncommand = []\n",
+             [agents.trader]\nenabled = true\ncommand = []\n\
+             [features]\nmax_wait_s = 3601\n",
         );
         let ConfigError::Invalid(errors) = load(&Home::new(dir.path()), Some(&path)).unwrap_err()
         else {
@@ -243,6 +245,7 @@ mod tests {
             "missed_heartbeats",
             "min_delay_ms",
             "trader",
+            "features.max_wait_s",
         ] {
             assert!(all.contains(key), "{key} not reported in:\n{all}");
         }

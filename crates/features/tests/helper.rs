@@ -179,3 +179,18 @@ pub fn ctx(groups: &[(Group, bool)]) -> BuildContext {
 pub fn pair(text: &str) -> String {
     PairName::parse(text).unwrap().to_string()
 }
+
+/// Two builds are the same, values bit for bit (NaN included).
+pub fn same(a: &cst_features::Built, b: &cst_features::Built) {
+    use cst_features::Built;
+    match (a, b) {
+        (Built::Row(a), Built::Row(b)) => {
+            assert_eq!(a.t, b.t);
+            assert_eq!(a.version, b.version);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a.values), bits(&b.values), "values at {}", a.t);
+            assert_eq!(a.absent, b.absent);
+        }
+        (a, b) => assert_eq!(a, b),
+    }
+}

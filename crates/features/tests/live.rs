@@ -6,21 +6,7 @@ use cst_features::{Built, FeatureBuilder, Group, HOUR, LiveBuilder};
 use cst_market::Timeframe;
 use cst_store::{CandleKey, Store};
 
-use crate::helper::{self, EXCHANGE};
-
-fn same(live: &Built, batch: &Built) {
-    match (live, batch) {
-        (Built::Row(a), Built::Row(b)) => {
-            assert_eq!(a.t, b.t);
-            assert_eq!(a.version, b.version);
-            // Bitwise, NaN included.
-            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&a.values), bits(&b.values), "values at {}", a.t);
-            assert_eq!(a.absent, b.absent);
-        }
-        (a, b) => assert_eq!(a, b),
-    }
-}
+use crate::helper::{self, EXCHANGE, same};
 
 #[test]
 fn live_rows_equal_batch_rows_hour_by_hour_across_a_gap() {

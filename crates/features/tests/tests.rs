@@ -2,6 +2,8 @@
 //! row ever looks past its time.
 
 mod helper;
+mod inputs;
 mod live;
 mod look_ahead;
 mod rows;
+mod stored;

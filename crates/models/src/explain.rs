@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use cst_config::Config;
-use cst_features::{BuildContext, Built, FeatureBuilder, FeatureSet};
+use cst_features::{BuildContext, Built, FeatureSet, stored};
 use cst_market::Timeframe;
 use cst_store::{BlobStore, CandleKey, Store};
 use serde::Serialize;
@@ -86,7 +86,6 @@ pub fn predict_pairs(
 ) -> Result<Vec<Answer>, MlError> {
     let exchange = &config.collector.exchange;
     let ctx = BuildContext::for_deployment(config, exchange, store)?;
-    let builder = FeatureBuilder::new(store, &ctx);
     let mut out = Vec::with_capacity(pairs.len());
     for pair in pairs {
         let key = CandleKey::new(exchange, pair, Timeframe::H1);
@@ -99,7 +98,8 @@ pub fn predict_pairs(
             continue;
         };
         let t = open + HOUR;
-        match builder.row(pair, t)? {
+        // The row the ml agent was served, when the service built that hour.
+        match stored::read_or_build(store, &ctx, pair, t)?.0 {
             Built::Row(row) => {
                 let mut explained = Vec::new();
                 for p in models.loaded.values_mut() {
@@ -141,7 +141,6 @@ pub fn predict_latest(
     models: &mut Models,
     pairs: &[String],
 ) -> Result<Vec<PairPredictions>, MlError> {
-    let builder = FeatureBuilder::new(store, ctx);
     let mut out = Vec::new();
     for pair in pairs {
         let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
@@ -155,7 +154,8 @@ pub fn predict_latest(
             continue;
         };
         let t = open + HOUR;
-        match builder.row(pair, t)? {
+        // The row the ml agent was served, when the service built that hour.
+        match stored::read_or_build(store, ctx, pair, t)?.0 {
             Built::Row(row) => {
                 let mut predictions = Vec::new();
                 for p in models.loaded.values_mut() {

@@ -1,12 +1,12 @@
-//! Serving new hours, as the ml agent does it for each burst of `features.technical` rows
-//! and the steady-state cycle benchmark does it for every pair: each pair's row at t from
-//! the live builder (O(1) technical update, the same values as the batch builder), then
-//! every loaded horizon's models over all the rows at once. One code path, so the
-//! benchmark measures the service.
+//! Serving new hours, as the ml agent does it for each burst of `features.rows` and the
+//! steady-state cycle benchmark does it for every pair: each pair's row at t as the
+//! technical agent built and stored it ([`cst_features::stored`]: computed once, read
+//! here), then every loaded horizon's models over all the rows at once. One code path, so
+//! the benchmark measures the service.
 
 use std::collections::BTreeMap;
 
-use cst_features::{BuildContext, Built, FeatureRow, LiveBuilder, Missing};
+use cst_features::{BuildContext, Built, FeatureRow, Missing, stored};
 use cst_store::{Store, StoredPrediction};
 
 use crate::{
@@ -14,10 +14,9 @@ use crate::{
     predict::{Predictor, predict_all},
 };
 
-/// The loaded models (one per horizon) and the live feature state.
+/// The loaded models (one per horizon).
 #[derive(Debug, Default)]
 pub struct Server {
-    live: LiveBuilder,
     pub loaded: BTreeMap<u32, Predictor>,
 }
 
@@ -31,6 +30,9 @@ pub enum Served {
     },
     /// No row at t, so no prediction: the required groups that were missing.
     NoRow(Vec<Missing>),
+    /// Nothing stored for (pair, t) under this FeatureSet: the technical agent has not
+    /// built the hour (or built it for another FeatureSet).
+    NotBuilt,
     /// The row could not be built (for example a damaged store); nothing predicted.
     Failed(MlError),
 }
@@ -54,8 +56,8 @@ impl Server {
         let mut x = Vec::new();
         let mut with_row = Vec::new();
         for (pair, t) in items {
-            out.push(match self.live.row(store, ctx, pair, *t) {
-                Ok(Built::Row(row)) => {
+            out.push(match stored::read(store, ctx, pair, *t) {
+                Ok(Some(Built::Row(row))) => {
                     x.extend_from_slice(&row.values);
                     with_row.push(out.len());
                     Served::Predicted {
@@ -63,7 +65,8 @@ impl Server {
                         predictions: Vec::with_capacity(self.loaded.len()),
                     }
                 }
-                Ok(Built::NoRow { missing, .. }) => Served::NoRow(missing),
+                Ok(Some(Built::NoRow { missing, .. })) => Served::NoRow(missing),
+                Ok(None) => Served::NotBuilt,
                 Err(e) => Served::Failed(e.into()),
             });
         }

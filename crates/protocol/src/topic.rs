@@ -18,8 +18,9 @@ pub enum Topic {
     CandlesUpdated,
     /// The collector stored a coverage audit (key: exchange, version: audit time).
     Coverage,
-    /// The technical agent has a pair's feature row (key: pair, version: decision time t).
-    FeaturesTechnical,
+    /// The technical agent stored a pair-hour's feature row, or why there is none (key: pair,
+    /// version: decision time t).
+    FeatureRows,
     /// The ml agent stored a pair's predictions (key: pair, version: t).
     Predictions,
     /// The risk agent recorded an hour's gate run (key: `all`, version: t).
@@ -35,7 +36,7 @@ impl Topic {
     pub const ALL: [Topic; 7] = [
         Topic::CandlesUpdated,
         Topic::Coverage,
-        Topic::FeaturesTechnical,
+        Topic::FeatureRows,
         Topic::Predictions,
         Topic::CandidatesUpdated,
         Topic::RiskHalted,
@@ -52,7 +53,7 @@ impl Topic {
         match self {
             Topic::CandlesUpdated => "candles.updated",
             Topic::Coverage => "coverage",
-            Topic::FeaturesTechnical => "features.technical",
+            Topic::FeatureRows => "features.rows",
             Topic::Predictions => "predictions",
             Topic::CandidatesUpdated => "candidates.updated",
             Topic::RiskHalted => "risk.halted",

@@ -50,7 +50,7 @@ pub fn agent_frames() -> Vec<AgentFrame> {
             counters: vec![],
         }),
         AgentFrame::Subscribe(Subscribe {
-            topics: vec![Topic::CandlesUpdated, Topic::FeaturesTechnical],
+            topics: vec![Topic::CandlesUpdated, Topic::FeatureRows],
         }),
         AgentFrame::Publish(candles_event()),
         AgentFrame::Ping(Ping { seq: 9 }),

@@ -11,6 +11,7 @@
 //! - [`news`]: scored news items, the coins they mention, and when each source was read.
 //! - [`backfill`]: history older than the candle limit, rebuilt from paged trades.
 //! - [`models`]: the model registry's rows (one active model per horizon at most).
+//! - [`feature_rows`]: each pair-hour's feature row as built once, for every reader.
 //! - [`predictions`]: stored predictions, one row per (pair, decision time, horizon, model).
 //! - [`trading`]: each hour's gate run and candidates, orders, trades, equity, the account.
 //! - [`health`]: what the ml agent serves, its drift checks, health reports and alerts.
@@ -26,6 +27,7 @@ pub mod blobs;
 pub mod candles;
 pub mod db;
 pub mod error;
+pub mod feature_rows;
 pub mod flow;
 pub mod health;
 pub mod migrations;
@@ -42,6 +44,7 @@ pub use blobs::{BlobId, BlobStore, write_atomic};
 pub use candles::{CandleKey, Gap, InsertReport};
 pub use db::Store;
 pub use error::StoreError;
+pub use feature_rows::StoredFeatureRow;
 pub use flow::TradeCoverage;
 pub use health::{DriftCheck, InputTimes, PredictionCount, Serving, StoredAlert, StoredHealth};
 pub use models::{ModelRecord, ModelStatus};

@@ -259,6 +259,20 @@ pub const MIGRATIONS: &[&str] = &[
     );",
     // 11: the taker fee of each listed pair (AssetPairs' first tier), for paper fills.
     "ALTER TABLE pairs ADD COLUMN taker_fee_pct REAL;",
+    // 12: each pair-hour's feature row, built once by the technical agent and read by the ml
+    // and whale agents, the dashboard and `cst features`. The features crate owns the
+    // encoding (`row`); `has_row` says whether it is a row or the reasons there is none.
+    "CREATE TABLE feature_rows (
+        exchange    TEXT    NOT NULL,
+        feature_set TEXT    NOT NULL,
+        pair        TEXT    NOT NULL,
+        t           INTEGER NOT NULL,
+        has_row     INTEGER NOT NULL,
+        built_at    INTEGER NOT NULL,
+        row         BLOB    NOT NULL,
+        PRIMARY KEY (exchange, feature_set, pair, t)
+    ) WITHOUT ROWID;
+    CREATE INDEX feature_rows_by_time ON feature_rows (exchange, feature_set, t);",
 ];
 
 /// The version a fully migrated database has.

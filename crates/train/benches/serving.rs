@@ -3,10 +3,11 @@
 //! 1. Inference for 500 pairs × 4 horizons: one feature row per pair, each horizon's four
 //!    ONNX models (classifier, q10, q50, q90) through ONNX Runtime plus the calibration
 //!    maps. Bar: ≤ 20 ms.
-//! 2. The steady-state cycle: a new candle has closed for each of the 136 pairs; the ml
-//!    agent's own code ([`Server::serve`]) builds every pair's feature row from its live
-//!    state, predicts every horizon, the predictions are stored in one transaction, and the
-//!    0.80 gate picks the candidates. Side by side, in the same run, with
+//! 2. The steady-state cycle: a new candle has closed for each of the 136 pairs; the
+//!    technical agent's own code ([`RowWriter::build`]) builds every pair's feature row from
+//!    its live state and stores the rows, the ml agent's ([`Server::serve`]) reads them and
+//!    predicts every horizon, the predictions are stored in one transaction, and the 0.80
+//!    gate picks the candidates. Side by side, in the same run, with
 //!    ../shared/bench/reference_pipeline.py (the earlier Python version: pandas features over
 //!    each pair's last 720 candles, scikit-learn random forests, the 0.80 gate) on the same
 //!    data. Bar: ≥ 50× faster.
@@ -24,7 +25,7 @@ mod common;
 
 use cst_bench::Figure;
 use cst_config::trading::MIN_P_UP_FLOOR;
-use cst_features::HOUR;
+use cst_features::{HOUR, stored::RowWriter};
 use cst_market::Timeframe;
 use cst_models::{
     bundle::ModelBundle,
@@ -143,6 +144,7 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, pairs, _config, ctx, held) =
         common::binance_2024_holding_back(dir.path(), CYCLES + 1);
+    let mut writer = RowWriter::new();
     let mut server = Server::new();
     for (h, b) in bundles {
         let p = Predictor::load(b.clone(), &format!("bench-{h}"), version).unwrap();
@@ -164,6 +166,7 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
     // Hour 0 is the agent's start: every pair's live state stepped through its history.
     let items = arrive(&mut store, 0);
     let started = Instant::now();
+    writer.build(&mut store, &ctx, &items, items[0].1).unwrap();
     server.serve(&store, &ctx, &items, 2).unwrap();
     Figure::new(
         format!(
@@ -179,12 +182,16 @@ fn cycle(bundles: &[(u32, ModelBundle)], version: &str) {
     for k in 1..=CYCLES {
         let items = arrive(&mut store, k);
         let started = Instant::now();
+        for built in writer.build(&mut store, &ctx, &items, items[0].1).unwrap() {
+            built.unwrap();
+        }
         let served = server.serve(&store, &ctx, &items, 2).unwrap();
         let mut rows = Vec::new();
         for s in served {
             match s {
                 Served::Predicted { predictions, .. } => rows.extend(predictions),
                 Served::NoRow(_) => no_row += 1,
+                Served::NotBuilt => panic!("a row built above is not stored"),
                 Served::Failed(e) => panic!("{e}"),
             }
         }

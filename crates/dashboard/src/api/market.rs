@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::{Json, extract::State};
-use cst_features::{BuildContext, Built, FeatureBuilder, Group};
+use cst_features::{BuildContext, Built, Group, stored};
 use serde_json::{Value, json};
 
 use super::{hourly, known_pairs, pair_param};
@@ -108,8 +108,9 @@ fn overlays(
     if sent.is_none() && whale.is_none() {
         return Ok((Vec::new(), Vec::new(), note));
     }
-    let built = FeatureBuilder::new(store, &ctx)
-        .rows(pair, from + HOUR, newest + HOUR)
+    // The rows the models were served where the service built them live; history before
+    // that is built now by the same builder.
+    let built = stored::read_or_build_rows(store, &ctx, pair, from + HOUR, newest + HOUR)
         .map_err(ApiError::internal)?;
     let series = |col: Option<usize>| -> Vec<Value> {
         let Some(col) = col else {
@@ -117,7 +118,7 @@ fn overlays(
         };
         built
             .iter()
-            .filter_map(|b| match b {
+            .filter_map(|(b, _)| match b {
                 Built::Row(r) if r.values[col].is_finite() => {
                     Some(json!({"t": r.t - HOUR, "value": r.values[col]}))
                 }

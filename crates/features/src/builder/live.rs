@@ -73,6 +73,14 @@ impl LiveBuilder {
         Ok(builder.assemble(&name, t, t, &tech)?.remove(0))
     }
 
+    /// Gaps after which a pair's engine began its warm-up again, over all pairs.
+    pub fn gap_resets(&self) -> u64 {
+        self.pairs
+            .values()
+            .map(|p| p.engine.counters().gap_resets)
+            .sum()
+    }
+
     /// Pairs with live state.
     pub fn len(&self) -> usize {
         self.pairs.len()
