@@ -56,9 +56,11 @@ fn train(home: &Home, config: Option<&Path>, args: TrainArgs) -> Result<ExitCode
         BuildContext::for_deployment(&config, &exchange, &store).map_err(|e| e.to_string())?;
     let mut failed = false;
     let mut json = Vec::new();
+    let mut signals = Vec::new();
     for h in horizons {
         match train_horizon(&mut store, &blobs, &ctx, &config.ml, h, now) {
             Ok((report, reg)) => {
+                signals.extend(report.signal.clone());
                 let (json_path, _) =
                     write_report(&home.reports_dir().join("models"), &report, &reg)
                         .map_err(|e| e.to_string())?;
@@ -89,7 +91,11 @@ fn train(home: &Home, config: Option<&Path>, args: TrainArgs) -> Result<ExitCode
         }
     }
     if args.json {
-        println!("{}", serde_json::Value::Array(json));
+        let out = serde_json::json!({ "runs": json, "signal": signals });
+        println!("{out}");
+    } else if !signals.is_empty() {
+        println!("signal, evaluation rows the models never saw (../shared/SIGNAL.md):");
+        print!("{}", cst_calibrate::signal::render_table(&signals));
     }
     Ok(if failed {
         ExitCode::FAILURE

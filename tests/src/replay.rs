@@ -115,6 +115,7 @@ pub fn trained_home(
         String::from_utf8_lossy(&out.stderr)
     );
     let runs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runs = &runs["runs"];
     assert_eq!(runs[0]["status"], "active", "{runs:#}");
     let id = runs[0]["model_id"].as_str().unwrap().to_string();
     (home, id)

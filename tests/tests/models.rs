@@ -63,7 +63,13 @@ fn training_is_reported_and_registered_and_no_active_model_means_no_predictions(
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let run = &v[0];
+    let run = &v["runs"][0];
+    // The run's evaluation in the field's terms, one object per horizon trained.
+    assert_eq!(v["signal"][0]["horizon_h"], 24, "{v}");
+    assert_eq!(
+        v["signal"][0]["rows"].as_u64(),
+        run["report"]["rows_evaluation"].as_u64()
+    );
     assert_eq!(run["horizon_h"], 24);
     let report = &run["report"];
     assert!(

@@ -10,6 +10,8 @@ pub enum BacktestError {
     Features(#[from] cst_features::FeatureError),
     #[error(transparent)]
     Trade(#[from] cst_trade::TradeError),
+    #[error("the signal report: {0}")]
+    Signal(#[from] cst_calibrate::CalibError),
     #[error("{0}")]
     Spec(String),
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod metrics;
 pub mod report;
 pub mod run;
+pub mod signal;
 pub mod walk;
 
 pub use error::BacktestError;

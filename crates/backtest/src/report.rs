@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use cst_calibrate::signal::Signal;
 use cst_trade::{ClosedTrade, EquityPoint, Position, account::OrderRecord};
 use serde::Serialize;
 
@@ -54,6 +55,12 @@ pub struct Report {
     pub buy_and_hold: BuyAndHold,
     /// How many pairs paid fees from the exchange's schedule and from the configuration.
     pub fee_sources: BTreeMap<String, u64>,
+    /// Every prediction scored in the field's terms, one object per horizon
+    /// (../shared/SIGNAL.md; `cst_calibrate::signal`).
+    pub signal: Vec<Signal>,
+    /// Predictions left out of `signal`: horizon ending after the data, no quote at t.
+    pub signal_unresolved: u64,
+    pub signal_unpriced: u64,
 }
 
 /// The rules the run traded by.
@@ -181,6 +188,10 @@ impl Report {
             .collect();
         if !tops.is_empty() {
             out.push_str(&format!("  highest P(up): {}\n", tops.join(", ")));
+        }
+        if !self.signal.is_empty() {
+            out.push_str("  signal, out of sample (../shared/SIGNAL.md):\n");
+            out.push_str(&cst_calibrate::signal::render_table(&self.signal));
         }
         if self.candidates == 0 {
             let mut why: Vec<(&String, &u64)> = self.rejections.iter().collect();

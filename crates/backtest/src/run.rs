@@ -20,6 +20,7 @@ use crate::{
     BacktestError,
     metrics::performance,
     report::{BuyAndHold, Contribution, HourGate, Report, Settings, Timings},
+    signal::SignalRows,
     walk::{Champion, registry_models, retrain, retrain_points},
 };
 
@@ -177,7 +178,11 @@ pub fn backtest(
         per_horizon: BTreeMap::new(),
         buy_and_hold: BuyAndHold::default(),
         fee_sources: BTreeMap::new(),
+        signal: Vec::new(),
+        signal_unresolved: 0,
+        signal_unpriced: 0,
     };
+    let mut scored = SignalRows::default();
     for p in &pairs {
         *r.fee_sources.entry(fees.source(p).to_string()).or_default() += 1;
     }
@@ -288,6 +293,15 @@ pub fn backtest(
                 fees: &fees,
             };
             let verdict = gate(&preds, &market, &cx);
+            scored.push_hour(
+                t,
+                &preds,
+                &verdict.candidates,
+                &market,
+                &quote,
+                &fees,
+                |h| champions.get(&h).and_then(|c| c.report.base_rate()),
+            );
             r.gate_runs.push(HourGate {
                 t,
                 predictions: preds.len() as u64,
@@ -307,6 +321,9 @@ pub fn backtest(
         timings.simulation_s += clock.elapsed().as_secs_f64();
     }
     summarise(&mut r, &acct, &market, &fees);
+    r.signal = scored.finish()?;
+    r.signal_unresolved = scored.unresolved;
+    r.signal_unpriced = scored.unpriced;
     timings.rows = r.rows;
     timings.backtest_s = started.elapsed().as_secs_f64() - timings.training_s;
     Ok((r, timings))

@@ -85,6 +85,34 @@ fn walk_forward_never_looks_ahead_and_reruns_give_identical_bytes() {
     );
     assert_eq!(report.predictions, report.hours_go * 3);
     assert!(timings.training_s > 0.0 && timings.backtest_s > 0.0);
+
+    // Every prediction is scored in the field's terms or counted as why not. Three pairs
+    // are too few to rank (SIGNAL.md: hours with fewer than 10 are skipped and counted):
+    // the ranking figures are null, not numbers; the absolute ones are there, with the
+    // base rate beside them.
+    assert_eq!(report.signal.len(), 1);
+    let s = &report.signal[0];
+    assert_eq!(s.horizon_h, 1);
+    assert_eq!(
+        s.rows as u64 + report.signal_unresolved + report.signal_unpriced,
+        report.predictions
+    );
+    assert!(s.rows > 1000, "{}", s.rows);
+    assert_eq!((s.hours, s.rank_ic, s.top_decile_hit), (0, None, None));
+    assert!(s.hours_skipped > 0);
+    let (auc, base) = (s.auc.unwrap(), s.base_rate.unwrap());
+    assert!(
+        (0.3..0.7).contains(&auc) && (0.0..1.0).contains(&base),
+        "{auc} {base}"
+    );
+    assert!(s.gated <= report.candidates);
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert!(json["signal"][0]["rank_ic"].is_null());
+    assert_eq!(
+        json["signal"][0]["precision_at"].as_object().unwrap().len(),
+        4
+    );
+    assert!(report.render().contains("signal, out of sample"));
     // Nothing is bought without candidates: the account ends where it started.
     if report.candidates == 0 {
         assert!(report.orders.is_empty());

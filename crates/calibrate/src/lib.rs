@@ -18,10 +18,15 @@
 //! - [`link`]: [`logistic`] and [`quantile_to_p_up`] (a median forecast as P(up)).
 //! - [`barrier`]: [`triple_barrier`] labels for meta-labelling.
 //! - [`drift`]: [`psi()`], the population stability index.
+//! - [`bounds`]: errors and lower bounds with hours as the independent units (Newey–West,
+//!   clustered rates, Clopper–Pearson).
+//! - [`signal`](mod@signal): the `signal` report of ../shared/SIGNAL.md, one horizon's
+//!   out-of-sample figures in the field's terms.
 //! - [`error`]: the one error type, [`CalibError`], naming what to fix.
 
 pub mod barrier;
 pub mod baseline;
+pub mod bounds;
 mod check;
 pub mod conformal;
 pub mod drift;
@@ -32,6 +37,7 @@ pub mod link;
 pub mod metrics;
 mod pava;
 pub mod reliability;
+pub mod signal;
 pub mod stacker;
 
 pub use barrier::{Bar, BarrierOutcome, Barriers, Touch, triple_barrier};

@@ -9,4 +9,5 @@ mod drift;
 mod helper;
 mod isotonic;
 mod reference;
+mod signal;
 mod stacker;

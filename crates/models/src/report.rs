@@ -56,6 +56,10 @@ pub struct EvalReport {
     pub beats_baselines: bool,
     /// Each comparison the model lost (empty when it beats every baseline).
     pub lost: Vec<String>,
+    /// The evaluation rows in the field's terms (../shared/SIGNAL.md); absent from reports
+    /// written before it existed.
+    #[serde(default)]
+    pub signal: Option<cst_calibrate::signal::Signal>,
 }
 
 /// A Unix time as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -3,7 +3,9 @@
 
 use cst_calibrate::{
     BinaryBaseline, brier, hit_rate, interval_coverage, log_loss, mae, pinball, precision_at_k,
-    reliability, roc_auc, zero_return_mae, zero_return_pinball,
+    reliability, roc_auc,
+    signal::{EvalRow, signal},
+    zero_return_mae, zero_return_pinball,
 };
 use cst_config::trading::MIN_P_UP_FLOOR;
 use cst_models::{
@@ -45,6 +47,19 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
     let gated: Vec<usize> = (0..e.p_up.len())
         .filter(|&i| e.p_up[i] >= MIN_P_UP_FLOOR)
         .collect();
+    // The same rows in the field's terms: P(up) ranks the pairs of each hour and is the
+    // absolute probability; the round trip is the dataset's (its labels are net of it).
+    let rows: Vec<EvalRow> = (0..e.p_up.len())
+        .map(|i| EvalRow {
+            t: e.t[i],
+            score: e.p_up[i],
+            q: Some(e.p_up[i]),
+            r: e.y[i],
+            cost: ds.round_trip_cost,
+            gated: e.p_up[i] >= MIN_P_UP_FLOOR,
+        })
+        .collect();
+    let signal = signal(ds.horizon_h, &rows, Some(e.train_rate))?;
     Ok(EvalReport {
         horizon_h: ds.horizon_h,
         feature_set: ds.version.clone(),
@@ -75,5 +90,6 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
         classifier: e.classifier.clone(),
         beats_baselines: lost.is_empty(),
         lost,
+        signal: Some(signal),
     })
 }
