@@ -300,7 +300,12 @@ pub fn backtest(
                 &market,
                 &quote,
                 &fees,
-                |h| champions.get(&h).and_then(|c| c.report.base_rate()),
+                |h| {
+                    champions
+                        .get(&h)
+                        .and_then(|c| c.report.signal.as_ref())
+                        .and_then(|s| s.train_base_rate)
+                },
             );
             r.gate_runs.push(HourGate {
                 t,

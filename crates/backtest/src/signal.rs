@@ -18,8 +18,9 @@ use cst_trade::{Candidate, Fees, HOUR, Market, market::QuoteSpec};
 #[derive(Debug, Default)]
 pub struct SignalRows {
     rows: BTreeMap<u32, Vec<EvalRow>>,
-    /// Per horizon: Σ over rows of the serving model's training base rate, and the rows
-    /// that had one (for `train_base_rate`, their mean).
+    /// Per horizon: Σ over rows of the serving model's training base rate of E (from its
+    /// report's `signal`, at the training's round trip), and the rows that had one (for
+    /// `train_base_rate`, their mean).
     base: BTreeMap<u32, (f64, u64)>,
     /// Predictions whose horizon ends after the data: no outcome yet.
     pub unresolved: u64,
@@ -29,7 +30,7 @@ pub struct SignalRows {
 
 impl SignalRows {
     /// Scores the hour's predictions; `passed` are the gate's candidates,
-    /// `base_rate(h)` the serving model's training base rate.
+    /// `base_rate(h)` the serving model's training base rate of E.
     #[allow(clippy::too_many_arguments)]
     pub fn push_hour(
         &mut self,

@@ -59,7 +59,18 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
             gated: e.p_up[i] >= MIN_P_UP_FLOOR,
         })
         .collect();
-    let signal = signal(ds.horizon_h, &rows, Some(e.train_rate))?;
+    // brier_base predicts E's rate in the rows before the evaluation fold (the model's own
+    // label may be another event, e.g. a barrier touch, with another rate).
+    let eval_from = e.t.iter().copied().min().unwrap_or(i64::MAX);
+    let before: Vec<bool> = ds
+        .samples
+        .iter()
+        .filter(|s| s.t < eval_from)
+        .map(|s| s.target.exp_m1() > ds.round_trip_cost)
+        .collect();
+    let train_e_rate = (!before.is_empty())
+        .then(|| before.iter().filter(|&&x| x).count() as f64 / before.len() as f64);
+    let signal = signal(ds.horizon_h, &rows, train_e_rate)?;
     Ok(EvalReport {
         horizon_h: ds.horizon_h,
         feature_set: ds.version.clone(),

@@ -97,6 +97,20 @@ fn a_trained_horizon_is_evaluated_out_of_sample_and_served_as_trained() {
     if r.gated > 0 {
         assert!(r.render().contains("base rate of the evaluation rows"));
     }
+    // The same rows in the field's terms: every evaluation row, the rows before them as
+    // the training base rate of E (not of the model's own label), gated as above.
+    let s = r.signal.as_ref().expect("a signal object");
+    assert_eq!((s.horizon_h, s.rows), (r.horizon_h, r.rows_evaluation));
+    assert_eq!(s.gated as usize, r.gated);
+    let expected: Vec<bool> = ds
+        .samples
+        .iter()
+        .filter(|x| x.t < r.eval_from)
+        .map(|x| x.target.exp_m1() > ds.round_trip_cost)
+        .collect();
+    let rate = expected.iter().filter(|&&x| x).count() as f64 / expected.len() as f64;
+    assert_eq!(s.train_base_rate, Some(rate));
+    assert!(s.auc.is_some() && s.brier_base.is_some());
 
     // Stored and read back bit-identical, then served through ONNX Runtime: the same
     // numbers training's own models and formulas give.
