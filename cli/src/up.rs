@@ -8,6 +8,13 @@ use std::{os::unix::process::CommandExt, path::PathBuf, process::ExitCode};
 use cst_config::Home;
 
 pub fn run(home: Home, config_path: Option<PathBuf>) -> ExitCode {
+    // The store is created, switched to WAL and migrated here, once, before any agent opens
+    // it: eight agents doing it at the same moment on a fresh home raced for the lock the
+    // WAL switch takes, and one could exit with "database is locked".
+    if let Err(e) = cst_store::Store::open(&home.db_path()) {
+        eprintln!("cst up: {e}");
+        return ExitCode::FAILURE;
+    }
     let supervisor = match std::env::current_exe() {
         Ok(exe) => exe.with_file_name("cst-supervisor"),
         Err(e) => {

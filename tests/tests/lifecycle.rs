@@ -469,3 +469,39 @@ fn cst_stop_agent_keeps_one_agent_stopped_until_restarted() {
         is_ready(r, "whale")
     });
 }
+
+#[test]
+fn cst_up_creates_and_migrates_the_store_before_any_agent_opens_it() {
+    // No agent runs here, so nothing but `cst up` itself can have made the store: before,
+    // eight agents created it at the same moment on a fresh home and raced for the lock the
+    // WAL switch takes ("database is locked", one agent restarted).
+    let agents = [
+        "collector",
+        "technical",
+        "sentiment",
+        "whale",
+        "ml",
+        "risk",
+        "portfolio",
+        "health",
+    ]
+    .iter()
+    .map(|a| format!("[agents.{a}]\nenabled = false\n"))
+    .collect::<String>();
+    let inst = Instance::start(&agents);
+    let db = inst.path().join("data/cst.db");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !db.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no store made by cst up"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SQLite's file header: bytes 18 and 19 are 2 in WAL mode, bytes 60..64 the schema
+    // version (`user_version`, big-endian).
+    let header = std::fs::read(&db).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2), "not in WAL mode");
+    let version = i32::from_be_bytes(header[60..64].try_into().unwrap());
+    assert_eq!(i64::from(version), cst_store::migrations::LATEST);
+}

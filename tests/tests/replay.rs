@@ -105,7 +105,11 @@ fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
     let report = inst.wait_for(
         "collector back after the last kill",
         Duration::from_secs(20),
-        |r| agent(r, "collector").state == AgentState::Ready,
+        // Ready with a new pid: right after a kill, a report can still show the dead one.
+        |r| {
+            let a = agent(r, "collector");
+            a.state == AgentState::Ready && a.pid != killed
+        },
     );
     assert!(agent(&report, "collector").restarts >= 8);
     let store = Store::open(&db).unwrap();
@@ -125,4 +129,51 @@ fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
             "{pair}: a kill left a hole"
         );
     }
+}
+
+#[test]
+fn a_candle_stored_in_the_future_never_stops_a_pair_from_being_collected() {
+    // A store written before open times were checked: BTC/USDT holds a candle at the
+    // probe's millisecond time (year 53,390), which used to make the collector ask the
+    // exchange for candles after it, forever.
+    let home = Instance::new_home();
+    let future = 1_622_505_600_000;
+    std::fs::create_dir_all(home.path().join("data")).unwrap();
+    {
+        let mut store = Store::open(&home.path().join("data/cst.db")).unwrap();
+        let candle = cst_market::Candle {
+            open_time: future,
+            open: 42283.58,
+            high: 42554.57,
+            low: 42261.02,
+            close: 42475.23,
+            volume: 1271.68108,
+            trades: None,
+        };
+        let r = store
+            .insert_candles_at(&key("BTC/USDT"), &[candle], "an older build", i64::MAX)
+            .unwrap();
+        assert_eq!(r.inserted, 1);
+        // Today's check refuses it, with the reason.
+        let r = store
+            .insert_candles(&key("ETH/USDT"), &[candle], "import")
+            .unwrap();
+        assert_eq!(r.rejected[0].1.kind(), "implausible_time");
+    }
+    let exchange = replay_exchange("2024-03-01", 3600);
+    let inst = Instance::start_in(home, &exchange.collector_config());
+    let store = Store::open(&inst.path().join("data/cst.db")).unwrap();
+    let collected = |s: &Store| {
+        s.latest_open_time_before(&key("BTC/USDT"), future)
+            .unwrap()
+            .unwrap_or(0)
+    };
+    inst.wait_for("BTC/USDT collected", Duration::from_secs(30), |_| {
+        collected(&store) >= 1_709_251_200 - 3600
+    });
+    // And it goes on being collected, hour after hour.
+    let first = collected(&store);
+    inst.wait_for("BTC/USDT still collected", Duration::from_secs(30), |_| {
+        collected(&store) >= first + 3 * 3600
+    });
 }

@@ -95,7 +95,9 @@ pub async fn run_cycle(
     }
     for p in &pairs {
         let key = CandleKey::new(name, &p.pair, Timeframe::H1);
-        let since = store.latest_open_time(&key)?;
+        // From the newest candle before the current hour: a stored candle from the future
+        // (written before open times were checked) must not stop the pair for good.
+        let since = store.latest_open_time_before(&key, clock.current_hour())?;
         let page = match exchange.ohlc(&p.altname, 60, since).await {
             Ok(page) => page,
             Err(e) => {
@@ -127,7 +129,7 @@ pub async fn run_cycle(
         let (ok, early): (Vec<&OhlcRow>, Vec<&OhlcRow>) =
             page.closed.iter().partition(|r| r.time < current);
         let candles: Vec<Candle> = ok.into_iter().map(candle).collect();
-        let result = store.insert_candles(&key, &candles, "collector")?;
+        let result = store.insert_candles_at(&key, &candles, "collector", clock.now())?;
         for (t, why) in result.rejected {
             tracing::warn!(pair = %p.pair, open_time = t, reason = %why, "candle rejected");
             report.rejected.push((p.pair.clone(), t, why));

@@ -7,10 +7,12 @@
 //!
 //! - [`server`]: the router, [`Dashboard`] (bind, serve, hand it the latest verdict), errors.
 //! - [`api`]: one module per page's data.
+//! - [`origin`]: same origin only: the `Host` and `Origin` it answers to, JSON-only POSTs.
 //! - `pages`: the built pages of `web/` (embedded), at `/`.
 //! - `openapi.json`: the document for every route (served at `/api/openapi.json`).
 
 pub mod api;
+pub mod origin;
 mod pages;
 pub mod server;
 

@@ -117,6 +117,7 @@ impl IntoResponse for ApiError {
 pub type Params = axum::extract::Query<HashMap<String, String>>;
 
 pub fn router(shared: Arc<Shared>) -> Router {
+    let predict = post(api::ml::predict).layer(axum::middleware::from_fn(crate::origin::json_only));
     Router::new()
         .route("/api/health", get(api::health::health))
         .route("/api/readiness", get(api::health::readiness))
@@ -129,7 +130,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/portfolio", get(api::trading::portfolio))
         .route("/api/backtests", get(api::trading::backtests))
         .route("/api/openapi.json", get(openapi))
-        .route("/api/predict", post(api::ml::predict))
+        .route("/api/predict", predict)
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(crate::pages::page)
         .with_state(shared)
@@ -192,7 +193,11 @@ impl Dashboard {
         let url = format!("http://{local}/");
         cst_store::write_atomic(&home.dashboard_url_file(), url.as_bytes())?;
         let shared = Shared::new(home, config.clone());
-        let app = router(Arc::clone(&shared));
+        let origins = Arc::new(crate::origin::Origins::for_addr(local));
+        let app = router(Arc::clone(&shared)).layer(axum::middleware::from_fn_with_state(
+            origins,
+            crate::origin::guard,
+        ));
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "the dashboard stopped serving");

@@ -365,3 +365,75 @@ async fn the_pages_are_embedded_and_served_with_their_types() {
     assert_eq!(status, 404);
     assert!(error_of(&v).contains("the pages are at /"), "{v}");
 }
+
+/// A raw HTTP/1.1 request to the dashboard with the given extra header lines; the status
+/// and the body as JSON.
+async fn raw(s: &Served, request: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = s
+        .dashboard
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).await.unwrap();
+    let text = String::from_utf8_lossy(&out);
+    let status = text[9..12].parse().unwrap();
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let json = serde_json::from_str(body).unwrap_or(Value::Null);
+    (status, json)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_the_dashboards_own_origin_is_served() {
+    let s = served().await;
+    let port = s
+        .dashboard
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    // DNS rebinding: a foreign name resolving to loopback sends its own Host.
+    let (status, v) = raw(
+        &s,
+        "GET /api/portfolio HTTP/1.1\r\nHost: evil.example:8787\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 421, "{v}");
+    assert!(error_of(&v).contains("evil.example"), "{v}");
+    let (status, _) = raw(&s, "GET /api/pairs HTTP/1.1\r\nConnection: close\r\n\r\n").await;
+    assert!(status == 421 || status == 400, "no Host: {status}");
+    // Its own names are served.
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let (status, v) = raw(
+            &s,
+            &format!("GET /api/pairs HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+        .await;
+        assert_eq!(status, 200, "{host}: {v}");
+    }
+    // A page of another site calling it: refused by its Origin.
+    let (status, v) = raw(
+        &s,
+        &format!(
+            "GET /api/pairs HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n"
+        ),
+    )
+    .await;
+    assert_eq!(status, 403, "{v}");
+    // A cross-site form posts text/plain: refused before the body is read.
+    let body = "{\"pairs\": [\"BTC/USDT\"]}";
+    let (status, v) = raw(
+        &s,
+        &format!(
+            "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 415, "{v}");
+    assert!(error_of(&v).contains("application/json"), "{v}");
+}

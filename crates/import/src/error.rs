@@ -23,6 +23,8 @@ pub enum ImportError {
         #[source]
         source: csv::Error,
     },
+    #[error("{path} is {kind}, not a regular file: reading it could wait forever; import a file")]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("no candle files in {0}: expected BASE-QUOTE.csv files")]
     Empty(PathBuf),
     #[error(transparent)]

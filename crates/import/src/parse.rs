@@ -53,11 +53,41 @@ fn row(rec: &ByteRecord, format: Format) -> Result<Candle, String> {
 }
 
 pub fn parse_file(path: &Path, format: Format) -> Result<Parsed, ImportError> {
+    regular_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| ImportError::Csv {
         path: path.to_path_buf(),
         source: e.into(),
     })?;
     parse_reader(file, path, format)
+}
+
+/// Refuses what is not a regular file before opening it: opening a FIFO blocks until some
+/// writer appears, and a device can be endless.
+fn regular_file(path: &Path) -> Result<(), ImportError> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = std::fs::metadata(path)
+        .map_err(|source| ImportError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .file_type();
+    let kind = if t.is_file() {
+        return Ok(());
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_dir() {
+        "a directory"
+    } else {
+        "not a file"
+    };
+    Err(ImportError::NotAFile {
+        path: path.to_path_buf(),
+        kind,
+    })
 }
 
 /// [`parse_file`] over any reader (the fuzz target feeds bytes from memory); `path` only

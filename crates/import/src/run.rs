@@ -148,13 +148,23 @@ pub fn import(
     })
 }
 
-/// Holes between consecutive accepted open times.
+/// Holes between consecutive stored open times of the file: an hour is there when one of
+/// its rows was accepted, or when its only refusal is a conflicting duplicate (the hour's
+/// first candle, from the file or stored before, stays).
 fn holes(candles: &[cst_market::Candle], rejected: &[(i64, Rejection)], step: i64) -> usize {
-    let refused: std::collections::HashSet<i64> = rejected.iter().map(|(t, _)| *t).collect();
-    let mut times: Vec<i64> = candles
-        .iter()
-        .map(|c| c.open_time)
-        .filter(|t| !refused.contains(t))
+    let mut rows: std::collections::HashMap<i64, (usize, usize, bool)> = Default::default();
+    for c in candles {
+        rows.entry(c.open_time).or_default().0 += 1;
+    }
+    for (t, r) in rejected {
+        let e = rows.entry(*t).or_default();
+        e.1 += 1;
+        e.2 |= matches!(r, Rejection::ConflictingDuplicate(_));
+    }
+    let mut times: Vec<i64> = rows
+        .into_iter()
+        .filter(|(_, (n, refused, duplicate))| n > refused || *duplicate)
+        .map(|(t, _)| t)
         .collect();
     times.sort_unstable();
     times.dedup();

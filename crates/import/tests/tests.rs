@@ -152,12 +152,12 @@ fn broken_rows_are_rejected_by_kind_and_the_rest_imported() {
 }
 
 #[test]
-fn open_times_too_far_apart_to_subtract_count_as_one_gap_not_a_panic() {
+fn open_times_too_far_apart_to_subtract_are_refused_as_implausible_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("csv");
     std::fs::create_dir(&data).unwrap();
-    // The first row of BTC-USDT.csv (binance-2024) at two hours near the ends of i64: both
-    // pass the candle checks, and their distance does not fit in an i64.
+    // The first row of BTC-USDT.csv (binance-2024) at two hours near the ends of i64: their
+    // distance does not fit in an i64, and no market traded at either.
     let row = "42283.58,42554.57,42261.02,42475.23,1271.68108";
     let (early, late) = (i64::MIN / 3600 * 3600 + 3600, i64::MAX / 3600 * 3600);
     std::fs::write(
@@ -176,5 +176,108 @@ fn open_times_too_far_apart_to_subtract_count_as_one_gap_not_a_panic() {
             _ => None,
         })
         .collect();
-    assert_eq!(gaps, [1], "{summary:?}");
+    assert_eq!(gaps, [0], "{summary:?}");
+    assert_eq!(summary.rejected_by_kind().get("implausible_time"), Some(&2));
+}
+
+#[test]
+fn the_probes_implausible_open_times_are_refused_with_their_rows_and_real_rows_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("csv");
+    std::fs::create_dir(&data).unwrap();
+    // Two real hours of BTC-USDT (binance-2024), then the same values at the open times a
+    // careless export produces: milliseconds, zero, negative, year 2100, year 10000.
+    let real =
+        std::fs::read_to_string(cst_testkit::data("ohlcv-1h/binance-2024/BTC-USDT.csv")).unwrap();
+    let lines: Vec<&str> = real.lines().take(3).collect();
+    let values = lines[1].split_once(',').unwrap().1;
+    let probe = [
+        1_622_505_600_000_i64,
+        0,
+        -3600,
+        4_102_444_800,
+        253_402_300_800,
+    ];
+    let mut text = lines.join("\n");
+    for t in probe {
+        text.push_str(&format!("\n{t},{values}"));
+    }
+    std::fs::write(data.join("BTC-USDT.csv"), text + "\n").unwrap();
+    let mut s = store(dir.path());
+    let files = cst_import::files::csv_files(&data).unwrap();
+    let summary = import(&mut s, &files, Format::Csv, "binance").unwrap();
+    assert_eq!(summary.rejected_by_kind().get("implausible_time"), Some(&5));
+    let key = cst_store::CandleKey::new("binance", "BTC/USDT", cst_market::Timeframe::H1);
+    assert_eq!(s.candle_count(&key).unwrap(), 2, "the real hours are kept");
+    assert_eq!(s.latest_open_time(&key).unwrap(), Some(1_704_070_800));
+    // Each refusal is recorded with its row's time and the reason, saying what to check.
+    let rejected = s.rejections(&key).unwrap();
+    for t in probe {
+        let r = rejected.iter().find(|r| r.0 == t).expect("recorded");
+        assert!(r.1.contains("milliseconds"), "{r:?}");
+    }
+}
+
+#[test]
+fn a_fifo_is_refused_at_once_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("csv");
+    std::fs::create_dir(&data).unwrap();
+    let fifo = data.join("BTC-USDT.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let files = cst_import::files::csv_files(&data).unwrap();
+    let db = dir.path().to_path_buf();
+    // In a thread: before the check, opening the FIFO blocked until a writer came (forever).
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut s = store(&db);
+        tx.send(import(&mut s, &files, Format::Csv, "binance").unwrap())
+            .unwrap();
+    });
+    let summary = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the import returned instead of waiting on the FIFO");
+    match &summary.files[..] {
+        [cst_import::run::FileOutcome::Failed { error, .. }] => {
+            assert!(
+                error.contains("FIFO") && error.contains("not a regular file"),
+                "{error}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn conflicting_duplicates_do_not_count_as_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("csv");
+    std::fs::create_dir(&data).unwrap();
+    // Three contiguous real hours of BTC-USDT (binance-2024), the second repeated with
+    // another close: one conflicting duplicate, no hole.
+    let real =
+        std::fs::read_to_string(cst_testkit::data("ohlcv-1h/binance-2024/BTC-USDT.csv")).unwrap();
+    let lines: Vec<&str> = real.lines().take(4).collect();
+    let mut fields: Vec<&str> = lines[2].split(',').collect();
+    let other_close = format!("{}", fields[4].parse::<f64>().unwrap() + 1.0);
+    fields[4] = &other_close;
+    let text = format!("{}\n{}\n", lines.join("\n"), fields.join(","));
+    std::fs::write(data.join("BTC-USDT.csv"), text).unwrap();
+    let mut s = store(dir.path());
+    let files = cst_import::files::csv_files(&data).unwrap();
+    let summary = import(&mut s, &files, Format::Csv, "binance").unwrap();
+    assert_eq!(
+        summary.rejected_by_kind().get("conflicting_duplicate"),
+        Some(&1)
+    );
+    match &summary.files[..] {
+        [cst_import::run::FileOutcome::Imported { gaps, inserted, .. }] => {
+            assert_eq!((*gaps, *inserted), (0, 3))
+        }
+        other => panic!("{other:?}"),
+    }
 }

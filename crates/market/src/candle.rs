@@ -64,7 +64,15 @@ pub enum Rejection {
     ConflictingDuplicate(i64),
     #[error("open time {0} is not before the current candle's: the candle is not finished")]
     Unfinished(i64),
+    #[error(
+        "open time {open_time} is outside [{FIRST_MARKET} (2009-01-03), {latest} (now + 1 h)]: \
+         Unix seconds are expected (a time in milliseconds, or another column?)"
+    )]
+    ImplausibleTime { open_time: i64, latest: i64 },
 }
+
+/// 2009-01-03 00:00 UTC, the day of Bitcoin's first block: no crypto pair traded before it.
+pub const FIRST_MARKET: i64 = 1_230_940_800;
 
 impl Rejection {
     /// A short stable name, for counting rejections by kind.
@@ -78,6 +86,7 @@ impl Rejection {
             Rejection::OffBoundary { .. } => "off_boundary",
             Rejection::ConflictingDuplicate(_) => "conflicting_duplicate",
             Rejection::Unfinished(_) => "unfinished",
+            Rejection::ImplausibleTime { .. } => "implausible_time",
         }
     }
 }
@@ -123,6 +132,20 @@ impl Candle {
             return Err(Rejection::OffBoundary {
                 open_time: self.open_time,
                 seconds,
+            });
+        }
+        Ok(())
+    }
+
+    /// The open time is one a market can have had at `now`: from [`FIRST_MARKET`] to an
+    /// hour after `now`. A time in milliseconds (year 53,390), zero, negative or far in the
+    /// future is refused here, before it is stored and every later candle looks older.
+    pub fn check_time(&self, now: i64) -> Result<(), Rejection> {
+        let latest = now.saturating_add(3600);
+        if self.open_time < FIRST_MARKET || self.open_time > latest {
+            return Err(Rejection::ImplausibleTime {
+                open_time: self.open_time,
+                latest,
             });
         }
         Ok(())

@@ -9,7 +9,7 @@ pub mod candle;
 pub mod pair;
 pub mod trade;
 
-pub use candle::{Candle, Rejection, Timeframe};
+pub use candle::{Candle, FIRST_MARKET, Rejection, Timeframe};
 
 /// Seconds in an hour and in a day: the one definition every crate uses (decision times are
 /// hour boundaries in Unix seconds).

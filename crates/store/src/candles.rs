@@ -64,14 +64,28 @@ fn row_to_candle(open_time: i64, r: &rusqlite::Row<'_>, first: usize) -> rusqlit
 }
 
 impl Store {
-    /// Stores the valid candles of one series in one transaction; rejects (and records) the
-    /// rest. A candle whose open time is stored with other values is a conflicting duplicate:
-    /// the stored one stays.
+    /// [`Store::insert_candles_at`] with the wall clock's now: imports and tests, which run
+    /// outside the service and its clock.
     pub fn insert_candles(
         &mut self,
         key: &CandleKey,
         candles: &[Candle],
         source: &str,
+    ) -> Result<InsertReport, StoreError> {
+        let now = cst_clock::Clock::now(&cst_clock::LiveClock);
+        self.insert_candles_at(key, candles, source, now)
+    }
+
+    /// Stores the valid candles of one series in one transaction; rejects (and records) the
+    /// rest, among them open times no market can have had at `now` (the service clock's:
+    /// [`Candle::check_time`]). A candle whose open time is stored with other values is a
+    /// conflicting duplicate: the stored one stays.
+    pub fn insert_candles_at(
+        &mut self,
+        key: &CandleKey,
+        candles: &[Candle],
+        source: &str,
+        now: i64,
     ) -> Result<InsertReport, StoreError> {
         let tf = key.timeframe.seconds();
         let mut report = InsertReport::default();
@@ -90,7 +104,7 @@ impl Store {
             let mut select = tx.prepare_cached(SELECT_ONE)?;
             let mut reject = tx.prepare_cached(REJECT)?;
             for c in candles {
-                let verdict = match c.check(key.timeframe) {
+                let verdict = match c.check(key.timeframe).and_then(|()| c.check_time(now)) {
                     Err(r) => Err(r),
                     Ok(()) => {
                         let trades = c.trades.map(|t| t as i64);
@@ -177,6 +191,24 @@ impl Store {
     /// Open time of the newest stored candle of a series.
     pub fn latest_open_time(&self, key: &CandleKey) -> Result<Option<i64>, StoreError> {
         self.open_time_bound(key, "SELECT max(open_time) FROM candles WHERE series = ")
+    }
+
+    /// Open time of the newest stored candle of a series opened before `before`: where
+    /// collection resumes, so that a candle stored in the future (by a build before the
+    /// time check) can never stop a pair from being collected.
+    pub fn latest_open_time_before(
+        &self,
+        key: &CandleKey,
+        before: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(open_time) FROM candles WHERE open_time < ?4 AND series = \
+             (SELECT id FROM series WHERE exchange = ?1 AND pair = ?2 AND timeframe = ?3)",
+        )?;
+        Ok(stmt.query_row(
+            params![key.exchange, key.pair, key.timeframe.seconds(), before],
+            |r| r.get(0),
+        )?)
     }
 
     /// Open time of the newest stored candle of any `timeframe` series of `exchange`: with
@@ -353,6 +385,19 @@ impl Store {
         let rows = stmt.query_map(
             params![key.exchange, key.pair, key.timeframe.seconds()],
             |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+        )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Every rejection recorded for a series: (open time, reason), in the order recorded.
+    pub fn rejections(&self, key: &CandleKey) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT open_time, reason FROM rejections WHERE exchange = ?1 AND pair = ?2 \
+             AND timeframe = ?3 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(
+            params![key.exchange, key.pair, key.timeframe.seconds()],
+            |r| Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(i64::MIN), r.get(1)?)),
         )?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
