@@ -28,7 +28,7 @@ pub struct PrivateClient {
     timeout: Duration,
     retry: RetryPolicy,
     breakers: Breakers,
-    /// The last nonce sent: milliseconds since the epoch, bumped when two calls share one.
+    /// The last nonce sent: microseconds since the epoch, bumped when two calls share one.
     nonce: AtomicU64,
     /// One request in flight at a time: Kraken refuses a nonce lower than one it has seen,
     /// so two concurrent requests could overtake each other and one would fail.
@@ -176,16 +176,19 @@ impl PrivateClient {
         .await
     }
 
-    /// Milliseconds since the epoch, strictly above the last one sent.
+    /// Microseconds since the epoch, strictly above the last one sent.
     ///
     /// The wall clock, not the service clock: a nonce is no reading of market time but a
     /// counter Kraken keeps per key, and it must keep increasing across restarts (and in a
-    /// replay, whose clock runs in the past).
+    /// replay, whose clock runs in the past). Microseconds, not milliseconds: a burst of
+    /// calls within one millisecond pushed a millisecond nonce ahead of the clock, and a
+    /// process restarted within that lead sent a smaller one ("invalid nonce"; a test found
+    /// it under load). Switching up from milliseconds only makes the values larger.
     #[allow(clippy::disallowed_methods)]
     fn next_nonce(&self) -> u64 {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+            .map_or(0, |d| d.as_micros() as u64);
         let prev = self
             .nonce
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
@@ -236,5 +239,38 @@ impl PrivateClient {
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(body);
         body_of(endpoint, self.timeout, request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> PrivateClient {
+        // Any base64 secret: no request is sent.
+        let credentials = Credentials::new("key", "c2VjcmV0").unwrap();
+        PrivateClient::new(
+            "http://127.0.0.1:9",
+            credentials,
+            Duration::from_secs(1),
+            RetryPolicy::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_client_started_right_after_another_sends_larger_nonces() {
+        // Calls at loopback pace (tens of µs apart), then a restart at once: a millisecond
+        // nonce ran ahead of the clock during the burst and the new process went backwards.
+        let first = client();
+        let mut last = 0;
+        for _ in 0..200 {
+            let n = first.next_nonce();
+            assert!(n > last);
+            last = n;
+            std::thread::sleep(Duration::from_micros(50));
+        }
+        let restarted = client();
+        assert!(restarted.next_nonce() > last);
     }
 }
