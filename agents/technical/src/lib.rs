@@ -10,7 +10,8 @@
 //! Events are hints, the store is the truth: at start every hour with a closed candle after
 //! the pair's newest stored row, within `health.max_feature_age_h` hours, is queued, so
 //! hours closed while the agent was down are built, none twice. A pair never built has
-//! missed nothing: its newest hour is built, and the ml agent serves from there on.
+//! missed nothing: its first row comes with the next announced candle, and the ml agent
+//! serves from there on.
 
 use std::{
     collections::{BTreeMap, VecDeque},
@@ -224,7 +225,10 @@ impl Agent for TechnicalAgent {
             if let Some(s) = self.state.as_mut() {
                 s.coins_stale = false;
             }
-            if let Some(open) = open {
+            // A pair never built has missed nothing: its first row comes with the next
+            // announced candle, when the agents that read rows are subscribed (a row built
+            // now would be announced before the ml agent listens, and never predicted).
+            if let (Some(_), Some(open)) = (stored, open) {
                 self.queue(&pair, open)?;
             }
         }
