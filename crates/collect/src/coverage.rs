@@ -1,6 +1,7 @@
 //! Coverage: of the pairs the exchange lists now, how many have fresh, complete data.
-//! Fresh: the newest stored candle is the last closed hour. Complete: no gap in the last
-//! 30 days (720 hours, what the models look back over).
+//! Fresh: the newest stored candle is the last closed hour (not older, and not newer: a
+//! candle from the future is named, never counted fresh). Complete: no gap in the last 30
+//! days (720 hours, what the models look back over).
 
 use cst_market::Timeframe;
 use cst_store::{CandleKey, CoverageAudit, PairRecord, Store, StoreError};
@@ -22,6 +23,11 @@ pub fn audit(
             None => Some("no candles stored".to_string()),
             Some(t) if t < last_closed => Some(format!(
                 "stale: newest candle opened at {t}, last closed hour is {last_closed}"
+            )),
+            // Stored before open times were checked: it would read as fresh forever.
+            Some(t) if t > last_closed => Some(format!(
+                "ahead of the exchange: newest candle opens at {t}, after the last closed hour \
+                 {last_closed} (an import with times in milliseconds?)"
             )),
             Some(_) => {
                 let holes: i64 = store
@@ -45,4 +51,51 @@ pub fn audit(
         covered: live_n - missing.len() as u64,
         missing,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cst_market::Candle;
+
+    #[test]
+    fn a_candle_from_the_future_is_named_not_counted_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("cst.db")).unwrap();
+        // BTC-USDT's first hour of binance-2024, and the same values at the probe's
+        // millisecond time, stored as an older build did (no time check).
+        let hour = 1_704_067_200;
+        let candle = |open_time| Candle {
+            open_time,
+            open: 42283.58,
+            high: 42554.57,
+            low: 42261.02,
+            close: 42475.23,
+            volume: 1271.68108,
+            trades: None,
+        };
+        let key = CandleKey::new("kraken", "XBT/USD", Timeframe::H1);
+        store
+            .insert_candles_at(
+                &key,
+                &[candle(hour), candle(1_622_505_600_000)],
+                "test",
+                i64::MAX,
+            )
+            .unwrap();
+        let live = [PairRecord {
+            pair: "XBT/USD".into(),
+            altname: "XBTUSD".into(),
+            base: "XBT".into(),
+            quote: "USD".into(),
+            taker_fee_pct: None,
+        }];
+        let a = audit(&store, "kraken", &live, hour + 2 * 3600 - 1).unwrap();
+        assert_eq!((a.live, a.covered), (1, 0));
+        assert!(
+            a.missing[0].contains("ahead of the exchange"),
+            "{:?}",
+            a.missing
+        );
+    }
 }
