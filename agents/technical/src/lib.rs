@@ -221,10 +221,8 @@ impl Agent for TechnicalAgent {
             coins_stale: false,
         });
         for (pair, stored, open) in latest {
+            // Known before it is queued: its coin is in the map just read.
             self.pairs.entry(pair.clone()).or_default().last = stored;
-            if let Some(s) = self.state.as_mut() {
-                s.coins_stale = false;
-            }
             // A pair never built has missed nothing: its first row comes with the next
             // announced candle, when the agents that read rows are subscribed (a row built
             // now would be announced before the ml agent listens, and never predicted).

@@ -96,7 +96,8 @@ pub fn from_stored(stored: &StoredFeatureRow) -> Result<Built, FeatureError> {
 /// Where an answer came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
-    /// The row the technical agent built live, at `built_at` (service clock).
+    /// The row the technical agent built live; `built_at` is the data's time then (the
+    /// newest stored candle's close), so `built_at - t` says how long the row waited.
     Stored { built_at: i64 },
     /// Not built live (the service did not run at that hour): built now from the store.
     Built,

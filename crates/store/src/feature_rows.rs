@@ -17,7 +17,7 @@ pub struct StoredFeatureRow {
     pub t: i64,
     /// A row (true) or the reasons there is none (false).
     pub has_row: bool,
-    /// When it was built (the service clock, Unix seconds).
+    /// The data's time when it was built (the newest stored candle's close, Unix seconds).
     pub built_at: i64,
     /// The encoded build (`cst_features::stored`).
     pub row: Vec<u8>,
