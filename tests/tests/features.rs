@@ -43,7 +43,7 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
     );
     assert_eq!(
         v["left_out"],
-        serde_json::json!(["sentiment", "whale", "book"])
+        serde_json::json!(["cross", "sentiment", "whale", "book"])
     );
 
     let out = cst_in(
@@ -57,7 +57,7 @@ fn cst_features_shows_one_row_with_its_version_or_says_why_there_is_none() {
         "{text}"
     );
     assert!(
-        text.contains("left out in this deployment: sentiment, whale, book"),
+        text.contains("left out in this deployment: cross, sentiment, whale, book"),
         "{text}"
     );
 

@@ -1,7 +1,7 @@
 //! The technical agent builds each pair-hour's feature row, once. When `candles.updated`
 //! announces a closed hour, the hour waits until the sources its row reads are in
-//! ([`Awaited`]: the news read through t, the pair's trades caught up through t; at most
-//! `[features] max_wait_s`), then the whole row — every group of the deployment's
+//! ([`Awaited`]: the news read through t, the pair's trades caught up through t, every
+//! peer's candle at t for the cross-section; at most `[features] max_wait_s`), then the whole row — every group of the deployment's
 //! FeatureSet — is built by the live builder (one indicator engine per pair, O(1) per
 //! candle, bit-identical to the batch builder) and stored ([`RowWriter`]); `features.rows`
 //! (key: pair, version: t) announces it. The ml and whale agents, the dashboard and
@@ -14,7 +14,7 @@
 //! serves from there on.
 
 use std::{
-    collections::{BTreeMap, VecDeque},
+    collections::{BTreeMap, HashMap, VecDeque},
     time::{Duration, Instant},
 };
 
@@ -92,9 +92,17 @@ impl TechnicalAgent {
             return;
         };
         let mut items = Vec::new();
+        // The peers each hour's cross-section still waits for: one answer per hour.
+        let mut peers: HashMap<i64, Vec<String>> = HashMap::new();
         for (pair, p) in &mut self.pairs {
             while let Some(&(t, since)) = p.waiting.front() {
-                let not_in = match s.awaited.not_in(&s.store, &s.ctx, pair, t) {
+                let not_in = match peers_behind(s, &mut peers, t).and_then(|behind| {
+                    let mut groups = s.awaited.not_in(&s.store, &s.ctx, pair, t)?;
+                    if behind.iter().any(|b| b != pair) {
+                        groups.push(Group::Cross);
+                    }
+                    Ok(groups)
+                }) {
                     Ok(groups) => groups,
                     Err(e) => {
                         self.errors += 1;
@@ -123,6 +131,8 @@ impl TechnicalAgent {
         if items.is_empty() {
             return;
         }
+        // Hour by hour across pairs: the cross-section moves forward, never back.
+        items.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         if s.coins_stale {
             // News is matched to the coins of the pairs stored when the context was made; the
             // collector lists pairs after this agent may have started.
@@ -178,6 +188,18 @@ impl TechnicalAgent {
             }
         }
     }
+}
+
+/// The pairs `t`'s cross-section waits for, read once per hour per round.
+fn peers_behind<'a>(
+    s: &State,
+    memo: &'a mut HashMap<i64, Vec<String>>,
+    t: i64,
+) -> Result<&'a Vec<String>, FeatureError> {
+    if let std::collections::hash_map::Entry::Vacant(e) = memo.entry(t) {
+        e.insert(s.awaited.peers_not_in(&s.store, &s.ctx, t)?);
+    }
+    Ok(&memo[&t])
 }
 
 /// Whether a build had the technical group's values.

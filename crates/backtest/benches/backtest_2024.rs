@@ -22,11 +22,21 @@ const TO: i64 = 1_725_580_800;
 fn main() {
     let data = cst_testkit::shared("data/ohlcv-1h/binance-2024");
     let dir = tempfile::tempdir().unwrap();
+    // The groups compared (the ablation): `CST_BENCH_GROUPS=technical,cross`; candles are
+    // all the recording has, so technical alone by default.
+    let groups: Vec<String> = std::env::var("CST_BENCH_GROUPS")
+        .unwrap_or_else(|_| "technical".to_string())
+        .split(',')
+        .map(|g| format!("{:?}", g.trim()))
+        .collect();
+    let groups = groups.join(", ");
     std::fs::write(
         dir.path().join("config.toml"),
-        "[collector]\nexchange = \"binance\"\n\
-         [features]\ngroups = [\"technical\"]\nrequired = [\"technical\"]\n\
-         [ml]\nhorizons_h = [1, 24, 168]\nfolds = 2\ntrain_window_days = 60\n",
+        format!(
+            "[collector]\nexchange = \"binance\"\n\
+             [features]\ngroups = [{groups}]\nrequired = [{groups}]\n\
+             [ml]\nhorizons_h = [1, 24, 168]\nfolds = 2\ntrain_window_days = 60\n"
+        ),
     )
     .unwrap();
     let config = cst_config::load(&Home::new(dir.path()), None).unwrap();

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 /// A feature group's config name; the features crate owns what each one contains.
-pub const GROUPS: [&str; 4] = ["technical", "sentiment", "whale", "book"];
+pub const GROUPS: [&str; 5] = ["technical", "cross", "sentiment", "whale", "book"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,6 +14,7 @@ pub struct RawFeatures {
     pub groups: Vec<String>,
     pub required: Vec<String>,
     pub max_wait_s: u64,
+    pub min_peers: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +67,10 @@ pub struct FeaturesConfig {
     /// How long a pair-hour's row waits for a running source (news, trades) to be read
     /// through its time before it is built without it.
     pub max_wait: Duration,
+    /// The fewest pairs an hour's universe may have for the cross-sectional group: below it
+    /// a rank or a market mean says more about which pairs happen to be stored than about
+    /// the market.
+    pub min_peers: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -169,10 +174,18 @@ pub fn features(r: &RawFeatures, check: &mut impl FnMut(bool, String)) -> Featur
             r.max_wait_s
         ),
     );
+    check(
+        (2..=10_000).contains(&r.min_peers),
+        format!(
+            "features.min_peers is {}: a cross-section needs at least 2 pairs to rank (at most 10000)",
+            r.min_peers
+        ),
+    );
     FeaturesConfig {
         groups: r.groups.clone(),
         required: r.required.clone(),
         max_wait: Duration::from_secs(r.max_wait_s),
+        min_peers: r.min_peers.clamp(2, 10_000) as usize,
     }
 }
 

@@ -132,9 +132,10 @@ mod tests {
     }
 
     /// The offline demo's file, as deploy/demo.sh completes it: the candle-only replay's
-    /// FeatureSet leaves whale and book out, and a replay without its news file is refused.
+    /// FeatureSet leaves whale and book out (candles give the cross-section too), and a
+    /// replay without its news file is refused.
     #[test]
-    fn the_demo_config_builds_technical_and_sentiment_only() {
+    fn the_demo_config_builds_candle_and_news_groups_only() {
         let dir = tempfile::tempdir().unwrap();
         let demo = include_str!("../../../config/replay.toml");
         let path = write(
@@ -142,7 +143,8 @@ mod tests {
             &format!("{demo}replay_csv = \"/data/news.csv\"\n"),
         );
         let cfg = load(&Home::new(dir.path()), Some(&path)).unwrap();
-        assert_eq!(cfg.features.groups, ["technical", "sentiment"]);
+        assert_eq!(cfg.features.groups, ["technical", "cross", "sentiment"]);
+        assert_eq!(cfg.features.min_peers, 20);
         assert!(matches!(cfg.sentiment.source, crate::NewsSource::Replay(_)));
         let path = write(dir.path(), demo);
         let err = load(&Home::new(dir.path()), Some(&path))
@@ -233,7 +235,7 @@ mod tests {
             "[supervisor]\nheartbeat_interval_ms = 0\nmissed_heartbeats = 0\n\
              [supervisor.restart]\nmin_delay_ms = 900\nmax_delay_ms = 100\n\
              [agents.trader]\nenabled = true\ncommand = []\n\
-             [features]\nmax_wait_s = 3601\n",
+             [features]\nmax_wait_s = 3601\nmin_peers = 1\n",
         );
         let ConfigError::Invalid(errors) = load(&Home::new(dir.path()), Some(&path)).unwrap_err()
         else {
@@ -246,6 +248,7 @@ mod tests {
             "min_delay_ms",
             "trader",
             "features.max_wait_s",
+            "features.min_peers",
         ] {
             assert!(all.contains(key), "{key} not reported in:\n{all}");
         }

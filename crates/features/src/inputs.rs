@@ -6,6 +6,10 @@
 //! for; one that runs but does not catch up is waited for up to the caller's limit, and the
 //! row is then built without it (its group missing, with the builder's reason).
 //!
+//! The cross-sectional group ranks a pair among every pair at t, so its hour waits for the
+//! peers too: every pair whose candle closed an hour before t is waited for until its
+//! candle closing at t is in (a pair that stopped trading earlier is not waited for).
+//!
 //! Order books need no wait: the book group reads the snapshots taken before t, which are
 //! all in once the hour has closed.
 
@@ -21,6 +25,8 @@ const NS: i64 = 1_000_000_000;
 pub struct Awaited {
     pub news: bool,
     pub trades: bool,
+    /// The other pairs' candles at t (the cross-sectional group).
+    pub peers: bool,
 }
 
 impl Awaited {
@@ -35,7 +41,22 @@ impl Awaited {
         Awaited {
             news: ctx.set.has(Group::Sentiment) && news_source,
             trades: ctx.set.has(Group::Whale) && config.collector.trades,
+            peers: ctx.set.has(Group::Cross),
         }
+    }
+
+    /// The pairs whose candle closing at `t` may still come (their previous hour's did) but
+    /// is not in: the hour's cross-section waits for them. One answer for every pair at `t`.
+    pub fn peers_not_in(
+        &self,
+        store: &Store,
+        ctx: &BuildContext,
+        t: i64,
+    ) -> Result<Vec<String>, FeatureError> {
+        if !self.peers {
+            return Ok(Vec::new());
+        }
+        Ok(store.hourly_pairs_behind(&ctx.exchange, t)?)
     }
 
     /// The sources that may still be read through `t` for `pair` but are not yet; empty

@@ -24,7 +24,9 @@ pub mod stored;
 
 pub use builder::{BuildContext, FeatureBuilder, LiveBuilder, context::coin_mapper};
 pub use error::FeatureError;
-pub use group::{BOOK_FEATURES, Group, MAY_BE_UNDEFINED, SENTIMENT_FEATURES, WHALE_FEATURES};
+pub use group::{
+    BOOK_FEATURES, CROSS_FEATURES, Group, MAY_BE_UNDEFINED, SENTIMENT_FEATURES, WHALE_FEATURES,
+};
 pub use inputs::Awaited;
 pub use row::{Built, FeatureRow, Missing};
 pub use set::{FeatureSet, GroupSpec};

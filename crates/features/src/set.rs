@@ -169,10 +169,10 @@ mod tests {
         assert!(candles_only.version().contains("technical"));
         assert_eq!(
             candles_only.left_out(),
-            vec![Group::Sentiment, Group::Whale, Group::Book]
+            vec![Group::Cross, Group::Sentiment, Group::Whale, Group::Book]
         );
         assert_eq!(
-            full.names().len(),
+            full.names().len() + Group::Cross.features().len(),
             Group::ALL.iter().map(|g| g.features().len()).sum::<usize>()
         );
     }

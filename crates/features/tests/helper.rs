@@ -22,7 +22,45 @@ pub fn shared(rel: &str) -> PathBuf {
 }
 
 pub fn btc_candles() -> Vec<Candle> {
-    let mut r = csv::Reader::from_path(shared("ohlcv-1h/binance-2021-2022/BTC-USDT.csv")).unwrap();
+    candles("BTC-USDT", FROM, TO)
+}
+
+/// The 33 pairs of the Binance 2021–2022 recording, as its files name them.
+pub fn recorded_pairs() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(shared("ohlcv-1h/binance-2021-2022"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".csv", ""))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The cross-section's window starts this long before [`FROM`]: its 30-day volume mean and
+/// its members' warm-up are read from there.
+pub const CROSS_FROM: i64 = FROM - 45 * 86_400;
+
+/// Every recorded pair's candles in `[CROSS_FROM, TO)`, in one store at `path`; `cut` drops
+/// one pair's candles opened from a time on.
+pub fn cross_store(path: &std::path::Path, cut: Option<(&str, i64)>) -> Store {
+    let mut s = Store::open(path).unwrap();
+    for file in recorded_pairs() {
+        let name = file.replace('-', "/");
+        let mut c = candles(&file, CROSS_FROM, TO);
+        if let Some((p, from)) = cut
+            && p == name
+        {
+            c.retain(|c| c.open_time < from);
+        }
+        let key = CandleKey::new(EXCHANGE, &name, Timeframe::H1);
+        s.insert_candles(&key, &c, "test").unwrap();
+    }
+    s
+}
+
+/// A recorded pair's candles opened in `[from, to)` (`file`: e.g. `ETH-USDT`).
+pub fn candles(file: &str, from: i64, to: i64) -> Vec<Candle> {
+    let mut r =
+        csv::Reader::from_path(shared(&format!("ohlcv-1h/binance-2021-2022/{file}.csv"))).unwrap();
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
@@ -37,7 +75,7 @@ pub fn btc_candles() -> Vec<Candle> {
                 trades: None,
             }
         })
-        .filter(|c| c.open_time >= FROM && c.open_time < TO)
+        .filter(|c| c.open_time >= from && c.open_time < to)
         .collect()
 }
 
@@ -160,6 +198,10 @@ pub fn whale_config() -> WhaleConfig {
 }
 
 pub fn ctx(groups: &[(Group, bool)]) -> BuildContext {
+    ctx_with_peers(groups, 20)
+}
+
+pub fn ctx_with_peers(groups: &[(Group, bool)], min_peers: usize) -> BuildContext {
     let set = FeatureSet::new(
         groups
             .iter()
@@ -173,6 +215,7 @@ pub fn ctx(groups: &[(Group, bool)]) -> BuildContext {
         &sentiment_config(),
         &whale_config(),
         mapper(),
+        min_peers,
     )
 }
 

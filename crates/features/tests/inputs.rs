@@ -16,6 +16,7 @@ fn a_row_waits_for_news_read_through_its_time_and_not_for_news_that_cannot_come(
     let news = Awaited {
         news: true,
         trades: false,
+        peers: false,
     };
     let t = helper::FROM + 10 * DAY;
     let pair = helper::pair("BTC/USDT");
@@ -39,6 +40,7 @@ fn a_row_waits_for_news_read_through_its_time_and_not_for_news_that_cannot_come(
     let none = Awaited {
         news: false,
         trades: false,
+        peers: false,
     };
     assert!(
         none.not_in(&s, &ctx, &pair, t + 5 * HOUR)
@@ -60,6 +62,7 @@ fn a_row_waits_for_the_pairs_trades_caught_up_through_its_time() {
     let trades = Awaited {
         news: false,
         trades: true,
+        peers: false,
     };
     let recorded = helper::eth_btc_trades();
     let first = recorded.first().unwrap().time_ns / 1_000_000_000;
@@ -94,4 +97,43 @@ fn a_row_waits_for_the_pairs_trades_caught_up_through_its_time() {
             .unwrap(),
         vec![Group::Whale]
     );
+}
+
+#[test]
+fn an_hour_waits_for_every_peer_that_traded_the_hour_before_and_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("cst.db")).unwrap();
+    let ctx = helper::ctx(&[(Group::Technical, true), (Group::Cross, true)]);
+    let peers = Awaited {
+        news: false,
+        trades: false,
+        peers: true,
+    };
+    let t = helper::FROM + 10 * DAY;
+    let put = |s: &mut Store, file: &str, from: i64, to: i64| {
+        let key = cst_store::CandleKey::new(
+            helper::EXCHANGE,
+            &file.replace('-', "/"),
+            cst_market::Timeframe::H1,
+        );
+        s.insert_candles(&key, &helper::candles(file, from, to), "test")
+            .unwrap();
+    };
+    // BTC and ETH closed t - 1 h; only BTC has closed t. XRP stopped a day earlier.
+    put(&mut s, "BTC-USDT", t - DAY, t);
+    put(&mut s, "ETH-USDT", t - DAY, t - HOUR);
+    put(&mut s, "XRP-USDT", t - 3 * DAY, t - 2 * DAY);
+    assert_eq!(
+        peers.peers_not_in(&s, &ctx, t).unwrap(),
+        vec!["ETH/USDT".to_string()]
+    );
+    put(&mut s, "ETH-USDT", t - HOUR, t);
+    assert!(peers.peers_not_in(&s, &ctx, t).unwrap().is_empty());
+    // A deployment without the cross-sectional group waits for no peer.
+    let none = Awaited {
+        peers: false,
+        ..peers
+    };
+    assert!(none.peers_not_in(&s, &ctx, t + HOUR).unwrap().is_empty());
+    assert_eq!(peers.peers_not_in(&s, &ctx, t + HOUR).unwrap().len(), 2);
 }

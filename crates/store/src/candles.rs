@@ -311,6 +311,44 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// Every hourly candle of `exchange` with `from <= open_time < to`, by pair (in the
+    /// order of [`Store::hourly_pairs`]) then open time: one query for the cross-section of
+    /// every pair at once.
+    pub fn hourly_candles_between(
+        &self,
+        exchange: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, Candle)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.pair, c.open_time, c.open, c.high, c.low, c.close, c.volume, c.trades
+             FROM series s JOIN candles c ON c.series = s.id
+             WHERE s.exchange = ?1 AND s.timeframe = ?2 AND c.open_time >= ?3 AND c.open_time < ?4
+             ORDER BY s.pair, c.open_time",
+        )?;
+        let rows = stmt.query_map(params![exchange, Timeframe::H1.seconds(), from, to], |r| {
+            Ok((r.get::<_, String>(0)?, row_to_candle(r.get(1)?, r, 2)?))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Hourly pairs of `exchange` whose candle closing at `t - 1 h` is stored but whose
+    /// candle closing at `t` is not (yet): the peers an hour's cross-section still waits for.
+    pub fn hourly_pairs_behind(&self, exchange: &str, t: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.pair FROM series s
+             WHERE s.exchange = ?1 AND s.timeframe = ?2
+               AND EXISTS (SELECT 1 FROM candles c WHERE c.series = s.id AND c.open_time = ?3)
+               AND NOT EXISTS (SELECT 1 FROM candles c WHERE c.series = s.id AND c.open_time = ?4)
+             ORDER BY s.pair",
+        )?;
+        let rows = stmt.query_map(
+            params![exchange, Timeframe::H1.seconds(), t - 7200, t - 3600],
+            |r| r.get::<_, String>(0),
+        )?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     pub fn candle_count(&self, key: &CandleKey) -> Result<u64, StoreError> {
         let n: i64 = self.conn.query_row(
             "SELECT count(*) FROM candles

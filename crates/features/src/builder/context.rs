@@ -21,6 +21,7 @@ impl BuildContext {
             &config.sentiment,
             &config.whale,
             coin_mapper(store, exchange)?,
+            config.features.min_peers,
         ))
     }
 }
@@ -40,6 +41,7 @@ impl BuildContext {
             &config.sentiment,
             &config.whale,
             CoinMapper::new(&[]),
+            config.features.min_peers,
         ))
     }
 }

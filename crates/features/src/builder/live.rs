@@ -4,9 +4,11 @@
 //! through the same engine from the pair's first stored candle, so both give bit-identical
 //! values (`tests/live.rs`) — the live path costs O(1) per new candle instead of O(history).
 //!
-//! The other groups are read from the store by the same code as the batch path. A time
-//! older than a pair's live state is answered by [`FeatureBuilder::row`]: the same values,
-//! computed from history.
+//! The cross-sectional group is kept current the same way: one panel of every pair's last
+//! weeks of candles, extended by the candles stored since the last hour asked (one query
+//! for all pairs) and read by the batch builder's code. The other groups are read from the
+//! store by the same code as the batch path. A time older than the live state is answered
+//! by [`FeatureBuilder::row`]: the same values, computed from history.
 
 use std::collections::HashMap;
 
@@ -14,12 +16,14 @@ use cst_indicators::{TechRow, TechnicalEngine};
 use cst_market::PairName;
 use cst_store::{CandleKey, Store};
 
-use super::technical::no_row_reason;
+use super::{cross::Cross, technical::no_row_reason};
 use crate::{BuildContext, Built, FeatureBuilder, FeatureError, Group, HOUR};
 
 #[derive(Debug, Default)]
 pub struct LiveBuilder {
     pairs: HashMap<String, LivePair>,
+    /// Every pair's recent candles, for the cross-sectional group.
+    cross: Option<Cross>,
 }
 
 #[derive(Debug, Default)]
@@ -49,6 +53,14 @@ impl LiveBuilder {
             return Err(FeatureError::NotOnBoundary(t));
         }
         let name = PairName::parse(pair).ok_or_else(|| FeatureError::BadPair(pair.to_string()))?;
+        if ctx.set.has(Group::Cross) {
+            match &mut self.cross {
+                // An hour whose weeks before it are no longer held: from history.
+                Some(c) if !c.holds_lookback(t) => return builder.row(pair, t),
+                Some(c) => c.advance(store, &ctx.exchange, t)?,
+                None => self.cross = Some(Cross::load(store, &ctx.exchange, t, t, ctx.min_peers)?),
+            }
+        }
         let state = self.pairs.entry(name.to_string()).or_default();
         if !ctx.set.has(Group::Technical) || state.last_open.is_some_and(|o| o + HOUR > t) {
             return builder.row(pair, t);
@@ -70,7 +82,15 @@ impl LiveBuilder {
             Some((rt, row)) if rt == at => Ok(row.to_vec()),
             _ => Err(no_row_reason(state.last_open == Some(at - HOUR))),
         };
-        Ok(builder.assemble(&name, t, t, &tech)?.remove(0))
+        let pair = name.to_string();
+        let cross = &mut self.cross;
+        Ok(builder
+            .assemble(&name, t, t, &tech, &mut |at| {
+                cross
+                    .as_mut()
+                    .map_or(Err(String::new()), |c| c.values(&pair, at))
+            })?
+            .remove(0))
     }
 
     /// Gaps after which a pair's engine began its warm-up again, over all pairs.

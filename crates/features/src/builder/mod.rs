@@ -9,10 +9,13 @@
 
 mod book;
 pub mod context;
+mod cross;
 mod live;
 mod sentiment;
 mod technical;
 mod whale;
+
+use std::cell::RefCell;
 
 use cst_config::{SentimentConfig, WhaleConfig};
 use cst_market::PairName;
@@ -33,6 +36,8 @@ pub struct BuildContext {
     pub sentiment_half_life_h: f64,
     pub whale: WhaleConfig,
     pub coins: CoinMapper,
+    /// The fewest pairs an hour's universe needs for the cross-sectional group.
+    pub min_peers: usize,
 }
 
 impl BuildContext {
@@ -42,6 +47,7 @@ impl BuildContext {
         sentiment: &SentimentConfig,
         whale: &WhaleConfig,
         coins: CoinMapper,
+        min_peers: usize,
     ) -> BuildContext {
         BuildContext {
             set,
@@ -49,6 +55,7 @@ impl BuildContext {
             sentiment_half_life_h: sentiment.half_life_h,
             whale: whale.clone(),
             coins,
+            min_peers,
         }
     }
 }
@@ -57,11 +64,33 @@ impl BuildContext {
 pub struct FeatureBuilder<'a> {
     store: &'a Store,
     ctx: &'a BuildContext,
+    /// The cross-section of every pair over the last range asked (from which it holds
+    /// values), kept for the next pair asked over it: the universe at t is one computation
+    /// for all pairs.
+    cross: RefCell<Option<(i64, cross::Cross)>>,
 }
 
 impl<'a> FeatureBuilder<'a> {
     pub fn new(store: &'a Store, ctx: &'a BuildContext) -> Self {
-        FeatureBuilder { store, ctx }
+        FeatureBuilder {
+            store,
+            ctx,
+            cross: RefCell::new(None),
+        }
+    }
+
+    /// Loads the cross-section of `[from, to]` unless the one held covers it.
+    fn load_cross(&self, from: i64, to: i64) -> Result<(), FeatureError> {
+        let mut held = self.cross.borrow_mut();
+        if !held
+            .as_ref()
+            .is_some_and(|(f, c)| *f <= from && c.covers(to))
+        {
+            let c =
+                cross::Cross::load(self.store, &self.ctx.exchange, from, to, self.ctx.min_peers)?;
+            *held = Some((from, c));
+        }
+        Ok(())
     }
 
     pub fn row(&self, pair: &str, t: i64) -> Result<Built, FeatureError> {
@@ -88,20 +117,37 @@ impl<'a> FeatureBuilder<'a> {
             .has(Group::Technical)
             .then(|| technical::TechnicalSeries::load(self.store, &key, from, to))
             .transpose()?;
-        self.assemble(&name, from, to, &|t| {
-            tech.as_ref()
-                .map_or(Err(String::new()), |s| s.at(t).map(|r| r.to_vec()))
-        })
+        if self.ctx.set.has(Group::Cross) {
+            self.load_cross(from, to)?;
+        }
+        let pair = name.to_string();
+        self.assemble(
+            &name,
+            from,
+            to,
+            &|t| {
+                tech.as_ref()
+                    .map_or(Err(String::new()), |s| s.at(t).map(|r| r.to_vec()))
+            },
+            &mut |t| {
+                self.cross
+                    .borrow_mut()
+                    .as_mut()
+                    .map_or(Err(String::new()), |(_, c)| c.values(&pair, t))
+            },
+        )
     }
 
-    /// The rows of `[from, to]` from the technical group's values (`tech`, which
-    /// [`LiveBuilder`] keeps incrementally) and the other groups read from the store.
+    /// The rows of `[from, to]` from the technical and cross-sectional groups' values
+    /// (`tech` and `cross`, which [`LiveBuilder`] keeps incrementally) and the other groups
+    /// read from the store.
     pub(crate) fn assemble(
         &self,
         name: &PairName,
         from: i64,
         to: i64,
         tech: &dyn Fn(i64) -> Result<Vec<f64>, String>,
+        cross: &mut dyn FnMut(i64) -> Result<Vec<f64>, String>,
     ) -> Result<Vec<Built>, FeatureError> {
         let set = &self.ctx.set;
         let whale = set
@@ -117,6 +163,7 @@ impl<'a> FeatureBuilder<'a> {
             for spec in set.groups() {
                 let got: Result<Vec<f64>, String> = match spec.group {
                     Group::Technical => tech(t),
+                    Group::Cross => cross(t),
                     Group::Sentiment => sentiment::at(self.store, self.ctx, name, t)?,
                     Group::Whale => whale.as_ref().map_or(Err(String::new()), |s| s.at(t)),
                     Group::Book => book::at(self.store, self.ctx, name, t)?,
