@@ -8,7 +8,7 @@
 use std::{path::Path, process::ExitCode};
 
 use cst_config::Home;
-use cst_models::{registry::skill, report::EvalReport};
+use cst_models::report::EvalReport;
 use cst_store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -79,24 +79,49 @@ fn models(home: &Home, args: ModelsArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{:<28} {:>4} {:<10} {:>8} {:>8}  reason",
-        "MODEL", "H", "STATUS", "BRIER+", "PINBALL+"
+        "{:<28} {:>4} {:<10} {:>8} {:>6} {:>8} {:<17}  reason",
+        "MODEL", "H", "STATUS", "RANK IC", "IC t", "BRIER+", "USES"
     );
     for m in &models {
-        let (b, p) = serde_json::from_str::<EvalReport>(&m.report)
-            .map(|r| skill(&r))
+        let r = serde_json::from_str::<EvalReport>(&m.report)
             .map_err(|e| format!("model {}: unreadable report: {e}", m.id))?;
+        let s = r.signal.as_ref();
+        let fig = |v: Option<f64>, w: usize, d: usize| {
+            v.map_or(format!("{:>w$}", "-"), |x| format!("{x:>w$.d$}"))
+        };
+        let skill = s.and_then(|s| match (s.brier, s.brier_base) {
+            (Some(b), Some(base)) if base > 0.0 => Some(1.0 - b / base),
+            _ => None,
+        });
+        let uses: Vec<&str> = [
+            ("ranking", r.uses.ranking.earned),
+            ("absolute", r.uses.absolute.earned),
+        ]
+        .iter()
+        .filter(|(_, e)| *e)
+        .map(|(n, _)| *n)
+        .collect();
         println!(
-            "{:<28} {:>4} {:<10} {:>8.4} {:>8.4}  {}",
+            "{:<28} {:>4} {:<10} {} {} {} {:<17}  {}",
             m.id,
             m.horizon_h,
             m.status.as_str(),
-            b,
-            p,
+            fig(s.and_then(|s| s.rank_ic), 8, 4),
+            fig(s.and_then(|s| s.rank_ic_t), 6, 2),
+            fig(skill, 8, 4),
+            if uses.is_empty() {
+                "-".to_string()
+            } else {
+                uses.join("+")
+            },
             m.reason
         );
     }
-    println!("(BRIER+ / PINBALL+: out-of-sample skill against the base rate / a zero return)");
+    println!(
+        "(RANK IC, IC t: the ranking model out of sample, hours as units; BRIER+: the absolute \
+         classifier's skill over the base rate; USES: what earned activation — ranking at \
+         IC t >= 2, absolute at BRIER+ > 0)"
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -490,17 +490,23 @@ fn cst_up_creates_and_migrates_the_store_before_any_agent_opens_it() {
     .collect::<String>();
     let inst = Instance::start(&agents);
     let db = inst.path().join("data/cst.db");
+    // The file appears before SQLite writes its header: wait for a whole header (and the
+    // migrations' version in it) rather than for the file.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !db.exists() {
+    let header = loop {
+        let header = std::fs::read(&db).unwrap_or_default();
+        if header.len() >= 100 && header[60..64] != [0, 0, 0, 0] {
+            break header;
+        }
         assert!(
             std::time::Instant::now() < deadline,
-            "no store made by cst up"
+            "no migrated store made by cst up ({} bytes)",
+            header.len()
         );
         std::thread::sleep(Duration::from_millis(50));
-    }
+    };
     // SQLite's file header: bytes 18 and 19 are 2 in WAL mode, bytes 60..64 the schema
     // version (`user_version`, big-endian).
-    let header = std::fs::read(&db).unwrap();
     assert_eq!((header[18], header[19]), (2, 2), "not in WAL mode");
     let version = i32::from_be_bytes(header[60..64].try_into().unwrap());
     assert_eq!(i64::from(version), cst_store::migrations::LATEST);

@@ -1,8 +1,8 @@
 //! The risk and portfolio agents in a replay, and parity with `cst backtest` over the same
 //! hours.
 //!
-//! The home holds BTC, ETH and SOL up to 2022-06-01 and the 1 h model `cst train` activates
-//! (as in `readiness`). The replay runs June 1 at 3600x: every hour is gated by the risk
+//! The home holds the 33 recorded pairs up to 2022-06-01 and the 1 h model `cst train`
+//! activates (as in `readiness`). The replay runs June 1 at 3600x: every hour is gated by the risk
 //! agent (with the health agent's verdict) and stepped by the portfolio agent. The service
 //! is stopped before its midnight retraining, and `cst backtest --active-models` runs the
 //! same hours through the same model: each hour's predictions, best P(up), candidates and
@@ -16,7 +16,7 @@ use cst_protocol::status::ServiceStatus;
 use cst_store::Store;
 use cst_tests::{
     cst_in,
-    replay::{ReplayExchange, replay_config, shared, trained_replay},
+    replay::{self, ReplayExchange, replay_config, shared, trained_replay},
 };
 
 /// 2022-06-01 00:00 UTC.
@@ -142,7 +142,7 @@ fn the_agents_trade_the_replay_as_the_backtester_trades_the_same_hours() {
     }
     assert_eq!(
         predictions,
-        3 * hours.len() as u64,
+        replay::recorded_2021_pairs().len() as u64 * hours.len() as u64,
         "every pair predicted every hour"
     );
     // Every hour gated and stepped, across the kill: one equity point per hour.

@@ -193,6 +193,9 @@ mod tests {
         cfg.params.min_data_in_leaf = 20;
         let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
         let fitted = fit_horizon(&ds, &cfg, MAR + DAY, &hits).unwrap();
+        // One pair: no hour to rank, so no ranking model, and the report says why.
+        assert!(fitted.bundle.ranker.is_none() && fitted.bundle.relative.is_none());
+        assert!(!fitted.report.uses.ranking.earned);
         let mut loaded = BTreeMap::new();
         loaded.insert(
             1,

@@ -61,6 +61,8 @@ pub struct Report {
     /// Predictions left out of `signal`: horizon ending after the data, no quote at t.
     pub signal_unresolved: u64,
     pub signal_unpriced: u64,
+    /// Predictions in `signal` without a ranking score (left out of its ranking figures).
+    pub signal_unscored: u64,
 }
 
 /// The rules the run traded by.

@@ -181,6 +181,7 @@ pub fn backtest(
         signal: Vec::new(),
         signal_unresolved: 0,
         signal_unpriced: 0,
+        signal_unscored: 0,
     };
     let mut scored = SignalRows::default();
     for p in &pairs {
@@ -239,19 +240,7 @@ pub fn backtest(
             let threads = config.ml.threads as usize;
             for horizon in predict_all(&mut predictors, &x, threads)? {
                 for (p, &(i, t)) in horizon.into_iter().zip(&keys) {
-                    by_t.entry(t).or_default().push(StoredPrediction {
-                        pair: pairs[i].clone(),
-                        t,
-                        horizon_h: p.horizon_h,
-                        model_id: p.model_id,
-                        feature_set: p.feature_set,
-                        p_up: p.p_up,
-                        pred: p.pred,
-                        lo: p.lo,
-                        hi: p.hi,
-                        conf: p.conf,
-                        quality_prob: p.quality_prob,
-                    });
+                    by_t.entry(t).or_default().push(p.stored(&pairs[i], t));
                 }
             }
         }
@@ -266,6 +255,7 @@ pub fn backtest(
                     ActiveModel {
                         id: c.predictor.model_id.clone(),
                         ece: c.report.ece,
+                        absolute: c.report.uses.absolute.earned,
                     },
                 )
             })
@@ -329,6 +319,7 @@ pub fn backtest(
     r.signal = scored.finish()?;
     r.signal_unresolved = scored.unresolved;
     r.signal_unpriced = scored.unpriced;
+    r.signal_unscored = scored.unscored;
     timings.rows = r.rows;
     timings.backtest_s = started.elapsed().as_secs_f64() - timings.training_s;
     Ok((r, timings))

@@ -1,9 +1,9 @@
 //! The backtest's `signal` report (../shared/SIGNAL.md): every prediction the simulated
 //! service made, scored against what the pair then did, per horizon. The rows are out of
-//! sample by construction (each hour is served by a model trained before it), the score and
-//! the absolute probability are today's P(up), a call is gated when the risk agent's gate
-//! passed it, and the round trip is the gate's: two taker fees plus twice the half-spread of
-//! the quote at t.
+//! sample by construction (each hour is served by a model trained before it), the score is
+//! the ranking model's, the absolute probability is P(up), a call is gated when the risk
+//! agent's gate passed it, and the round trip is the gate's: two taker fees plus twice the
+//! half-spread of the quote at t.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +26,9 @@ pub struct SignalRows {
     pub unresolved: u64,
     /// Predictions without a quote at t (no spread estimate, so no round trip).
     pub unpriced: u64,
+    /// Predictions without a ranking score (their model had no ranking model): in the
+    /// absolute figures, left out of the ranking ones.
+    pub unscored: u64,
 }
 
 impl SignalRows {
@@ -54,9 +57,10 @@ impl SignalRows {
                 continue;
             };
             let gated = passed.iter().any(|c| c.pair == p.pair && c.horizon_h == h);
+            self.unscored += u64::from(p.score.is_none());
             self.rows.entry(h).or_default().push(EvalRow {
                 t,
-                score: p.p_up,
+                score: p.score,
                 q: Some(p.p_up),
                 r: (later.close / now.close).ln(),
                 cost: 2.0 * fees.rate(&p.pair) + 2.0 * q.half_spread,

@@ -58,7 +58,8 @@ pub fn retrain(
 ) -> Result<(), BacktestError> {
     for &h in &ml.horizons_h {
         let id = format!("bt-h{h}-{at}");
-        let fitted = match fit_at(store, ctx, ml, h, at, None) {
+        let champion = champions.get_mut(&h).map(|c| &mut c.predictor);
+        let fitted = match fit_at(store, ctx, ml, h, at, None, champion) {
             Ok(f) => f,
             // Too little history or a degenerate window: this horizon keeps its champion.
             Err(e @ (cst_models::MlError::Check(_) | cst_models::MlError::Shape(_))) => {

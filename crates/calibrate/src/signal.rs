@@ -34,8 +34,9 @@ pub const PRECISION_COVERAGES: [(&str, f64); 4] = [
 pub struct EvalRow {
     /// The decision hour (Unix seconds).
     pub t: i64,
-    /// The ranking score s(p, t): higher ranks first.
-    pub score: f64,
+    /// The ranking score s(p, t): higher ranks first (`None`: no ranking model scored the
+    /// row; it is left out of the ranking figures).
+    pub score: Option<f64>,
     /// The absolute classifier's probability q(p, t) of E, where there is one.
     pub q: Option<f64>,
     /// The forward log-return r(p, t, h).
@@ -81,7 +82,7 @@ pub struct Signal {
     // Additions: what the figures above are read against.
     /// How `rank_ic_t` and the lower bounds treat overlapping hours.
     pub method: String,
-    /// Hours left out of the ranking figures: too few pairs, or every score equal.
+    /// Hours left out of the ranking figures: too few scored pairs, or every score equal.
     pub hours_skipped: usize,
     /// The base rate of `top_decile_hit`: the share of all pair-hours of the ranked hours
     /// that beat their hour's median (below 0.5 by the ties and odd counts at the median).
@@ -117,7 +118,8 @@ pub fn signal(
     let (mut beat, mut ranked_rows) = (0u64, 0u64);
     let (mut ev_sum, mut picks) = (0.0, 0u64);
     for (&t, hour) in &by_hour {
-        let scores: Vec<f64> = hour.iter().map(|r| r.score).collect();
+        let hour: Vec<&EvalRow> = hour.iter().copied().filter(|r| r.score.is_some()).collect();
+        let scores: Vec<f64> = hour.iter().filter_map(|r| r.score).collect();
         let returns: Vec<f64> = hour.iter().map(|r| r.r).collect();
         let ic = (hour.len() >= MIN_PAIRS_PER_HOUR)
             .then(|| spearman(&scores, &returns))
@@ -238,7 +240,7 @@ pub fn signal(
 fn check(rows: &[EvalRow], train_base_rate: Option<f64>) -> Result<(), CalibError> {
     for (index, r) in rows.iter().enumerate() {
         for (what, value) in [
-            ("score", r.score),
+            ("score", r.score.unwrap_or(0.0)),
             ("forward return", r.r),
             ("cost", r.cost),
         ] {

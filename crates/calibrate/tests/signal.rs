@@ -52,7 +52,7 @@ fn rows(score: impl Fn(f64, f64) -> f64) -> Vec<EvalRow> {
             let past = (c / earlier).ln();
             out.push(EvalRow {
                 t: t + 3600,
-                score: score(past, r),
+                score: Some(score(past, r)),
                 q: None,
                 r,
                 cost: 0.0026,
@@ -230,7 +230,7 @@ fn the_report_keeps_the_fields_the_issue_names_in_order() {
 #[test]
 fn bad_rows_are_refused_naming_the_culprit() {
     let mut r = rows(|past, _| past);
-    r[5].score = f64::NAN;
+    r[5].score = Some(f64::NAN);
     assert!(matches!(
         signal(24, &r, None),
         Err(CalibError::NotFinite {
@@ -239,7 +239,7 @@ fn bad_rows_are_refused_naming_the_culprit() {
             ..
         })
     ));
-    r[5].score = 0.0;
+    r[5].score = Some(0.0);
     r[7].q = Some(1.2);
     assert!(matches!(
         signal(24, &r, None),

@@ -8,7 +8,9 @@
 //!
 //! The cross-sectional group ranks a pair among every pair at t, so its hour waits for the
 //! peers too: every pair whose candle closed an hour before t is waited for until its
-//! candle closing at t is in (a pair that stopped trading earlier is not waited for).
+//! candle closing at t is in (a pair that stopped trading earlier is not waited for), or
+//! until any pair's candle of the next hour is stored: the collector polls every pair
+//! more often than hourly, so by then a peer still without t's candle has none (a gap).
 //!
 //! Order books need no wait: the book group reads the snapshots taken before t, which are
 //! all in once the hour has closed.
@@ -54,6 +56,12 @@ impl Awaited {
         t: i64,
     ) -> Result<Vec<String>, FeatureError> {
         if !self.peers {
+            return Ok(Vec::new());
+        }
+        let next_hour_in = store
+            .newest_open_time(&ctx.exchange, cst_market::Timeframe::H1)?
+            .is_some_and(|open| open >= t);
+        if next_hour_in {
             return Ok(Vec::new());
         }
         Ok(store.hourly_pairs_behind(&ctx.exchange, t)?)

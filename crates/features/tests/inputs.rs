@@ -136,4 +136,7 @@ fn an_hour_waits_for_every_peer_that_traded_the_hour_before_and_no_other() {
     };
     assert!(none.peers_not_in(&s, &ctx, t + HOUR).unwrap().is_empty());
     assert_eq!(peers.peers_not_in(&s, &ctx, t + HOUR).unwrap().len(), 2);
+    // Once a pair's candle of the next hour is in, a peer still without t's has a gap.
+    put(&mut s, "BTC-USDT", t, t + 2 * HOUR);
+    assert!(peers.peers_not_in(&s, &ctx, t + HOUR).unwrap().is_empty());
 }

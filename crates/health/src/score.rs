@@ -6,9 +6,9 @@
 //!
 //! | component   | weight | earns its full weight when                                   |
 //! |-------------|-------:|--------------------------------------------------------------|
-//! | models      | 20 | every horizon's active model is loaded by the ml agent            |
+//! | models      | 20 | every horizon's active model ranks and is loaded by the ml agent  |
 //! | calibration | 15 | every active model's evaluation ECE ≤ `max_ece` (0 at 2×)         |
-//! | skill       | 10 | every active model beats all its baselines out of sample          |
+//! | skill       | 10 | half per use every active model earned (ranking, absolute)        |
 //! | drift       |  5 | no active model's latest drift check found drift                 |
 //! | agents      | 10 | every agent is Ready                                              |
 //! | breakers    | 10 | no breaker is open                                                |
@@ -203,6 +203,11 @@ fn models_check(i: &Inputs, ml_pid: Option<u32>) -> Check {
             (None, _) => problems.push(format!(
                 "no active {hz} h model: train one with `cst train --horizon {hz}` (`cst models` says why earlier ones were rejected)"
             )),
+            (Some(m), _) if !m.report.uses.ranking.earned => problems.push(format!(
+                "{hz} h: model {} serves no ranking ({}): the horizon is not served until a \
+                 ranking model earns activation",
+                m.id, m.report.uses.ranking.evidence
+            )),
             (Some(_), _) if is_served(h, ml_pid) => {}
             (Some(m), Some(s)) if s.model_id != m.id => problems.push(format!(
                 "{hz} h: model {} is active but the ml agent serves {}",
@@ -238,6 +243,11 @@ fn calibration_check(i: &Inputs, cfg: &HealthConfig) -> Check {
                 "no calibration report for {} h: no active model",
                 h.horizon_h
             )),
+            // A probability the gate does not read needs no calibration to be safe.
+            Some(m) if !m.report.uses.absolute.earned => fine.push(format!(
+                "{} h absolute classifier not active (the gate reads none)",
+                h.horizon_h
+            )),
             Some(m) if m.report.rows_calibration == 0 => problems.push(format!(
                 "{} h: model {} was evaluated without a calibration set",
                 h.horizon_h, m.id
@@ -265,18 +275,11 @@ fn ece_score(ece: f64, cfg: &HealthConfig) -> f64 {
     (2.0 - ece / cfg.max_ece).clamp(0.0, 1.0)
 }
 
-/// 1 when the model beats every baseline; otherwise the share of its Brier skill it keeps,
-/// halved for each metric it loses.
+/// Half for each use that earned activation out of sample: ranking, and the absolute
+/// classifier's probability.
 fn skill_score(r: &cst_models::report::EvalReport) -> f64 {
-    if r.beats_baselines {
-        return 1.0;
-    }
-    let skill = if r.brier.model < r.brier.baseline {
-        0.5
-    } else {
-        0.0
-    };
-    skill / (1 + r.lost.len()) as f64
+    0.5 * f64::from(u8::from(r.uses.ranking.earned))
+        + 0.5 * f64::from(u8::from(r.uses.absolute.earned))
 }
 
 fn per_horizon(i: &Inputs, f: impl Fn(&crate::inputs::ActiveModel) -> String) -> String {
@@ -320,7 +323,8 @@ fn input_ages(i: &Inputs, now: i64) -> Vec<(String, Option<f64>)> {
         .iter()
         .map(|g| {
             let newest = match g.as_str() {
-                "technical" => t.candles,
+                // The cross-section reads every pair's candles.
+                "technical" | "cross" => t.candles,
                 "sentiment" => t.news,
                 "whale" => t.trades,
                 "book" => t.depth,

@@ -68,6 +68,8 @@ fn prediction(t: i64, p_up: f64) -> StoredPrediction {
         hi: 0.01,
         conf: 0.5,
         quality_prob: 0.5,
+        score: None,
+        p_beat: None,
     }
 }
 

@@ -46,11 +46,18 @@ fn agents() -> Vec<AgentStatus> {
         .collect()
 }
 
+/// The real report, written before models had per-use activation, as the registry would
+/// record it had both uses earned theirs (the scenario these tests start from).
 fn model() -> ActiveModel {
     let text = std::fs::read_to_string(cst_testkit::fixture("eval_report_h1.json")).unwrap();
+    let mut report: cst_models::report::EvalReport = serde_json::from_str(&text).unwrap();
+    for u in [&mut report.uses.ranking, &mut report.uses.absolute] {
+        u.earned = true;
+        u.evidence = "earned (test scenario)".into();
+    }
     ActiveModel {
         id: "h1-1654041600-827e17f3".into(),
-        report: serde_json::from_str(&text).unwrap(),
+        report,
     }
 }
 
@@ -80,7 +87,8 @@ fn healthy() -> Inputs {
             candles: Some(NOW - 1800),
             ..InputTimes::default()
         },
-        required_groups: vec!["technical".into()],
+        // The cross-section's input is the candles too.
+        required_groups: vec!["technical".into(), "cross".into()],
         agents: Ok(agents()),
         errors_in_window: 0,
     }
@@ -108,6 +116,24 @@ fn a_healthy_service_is_ready_and_go_with_every_point() {
     assert_eq!(r.score, 100.0, "{:#?}", r.components);
     assert!(reasons(&r.checks, &r.components).is_empty());
     assert_eq!(r.at, NOW);
+}
+
+#[test]
+fn a_model_that_earned_no_ranking_does_not_serve_its_horizon() {
+    let mut i = healthy();
+    let m = i.horizons[0].active.as_mut().unwrap();
+    m.report.uses.ranking.earned = false;
+    m.report.uses.ranking.evidence = "rank IC +0.0040, t +0.80 over 900 hours (bar 2)".into();
+    let r = evaluate(&i, &config().health);
+    assert!(!r.ready);
+    let models = r.checks.iter().find(|c| c.name == "models").unwrap();
+    assert!(!models.ok);
+    assert!(
+        models.reason.contains("serves no ranking") && models.reason.contains("t +0.80"),
+        "{}",
+        models.reason
+    );
+    assert!(r.score < 100.0);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Everything serving one horizon needs, as one stored artifact: the four exported models
+//! Everything serving one horizon needs, as one stored artifact: the five exported models
 //! (ONNX, so serving never touches LightGBM) and the calibration fitted on out-of-fold
 //! predictions. Encoded with postcard, so every float reads back bit-identical.
 
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{MlError, drift::FeatureReference};
 
 /// Bumped when the bundle layout changes; an older bundle is refused, never misread.
-pub const BUNDLE_FORMAT: u32 = 2;
+pub const BUNDLE_FORMAT: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelBundle {
@@ -30,6 +30,13 @@ pub struct ModelBundle {
     pub q10: Vec<u8>,
     pub q50: Vec<u8>,
     pub q90: Vec<u8>,
+    /// ONNX ranking model: the forward return net of the hour's mean, in units of the
+    /// pair's trailing volatility (higher ranks first). `None` where training had no hour
+    /// with two pairs (nothing to rank).
+    pub ranker: Option<Vec<u8>>,
+    /// Ranking score → calibrated probability that the pair beats the hour's median
+    /// (fitted out of fold); present exactly when `ranker` is.
+    pub relative: Option<Isotonic>,
     /// Raw classifier score → calibrated probability (fitted out of fold).
     pub isotonic: Isotonic,
     /// Conformal correction of [q10, q90] to 80% coverage (fitted out of fold).

@@ -67,6 +67,9 @@ pub enum Answer {
     Predicted {
         pair: String,
         t: i64,
+        /// Whether the row is the one the service stored for that hour, or was built now
+        /// (an hour not built yet: its cross-section may still miss peers' candles).
+        source: &'static str,
         explained: Vec<Explained>,
     },
     /// No row at `t`: why (a required feature group missing, or no candle at all).
@@ -99,7 +102,8 @@ pub fn predict_pairs(
         };
         let t = open + HOUR;
         // The row the ml agent was served, when the service built that hour.
-        match stored::read_or_build(store, &ctx, pair, t)?.0 {
+        let (built, source) = stored::read_or_build(store, &ctx, pair, t)?;
+        match built {
             Built::Row(row) => {
                 let mut explained = Vec::new();
                 for p in models.loaded.values_mut() {
@@ -108,6 +112,7 @@ pub fn predict_pairs(
                 out.push(Answer::Predicted {
                     pair: pair.clone(),
                     t,
+                    source: source.name(),
                     explained,
                 });
             }

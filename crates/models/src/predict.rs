@@ -1,4 +1,4 @@
-//! Serving one horizon: the bundle's four ONNX models through ONNX Runtime, then the same
+//! Serving one horizon: the bundle's five ONNX models through ONNX Runtime, then the same
 //! calibration formulas training evaluated ([`crate::combine::combine`]). A bundle trained on
 //! another FeatureSet is refused before it can read a column it was not trained on.
 
@@ -21,8 +21,34 @@ pub struct Prediction {
     pub conf: f64,
     /// Meta-label: P(a long hits its take-profit before its stop-loss within the horizon).
     pub quality_prob: f64,
+    /// The ranking model's score: the forward return net of the hour's mean, in units of
+    /// the pair's volatility (higher ranks first). `None`: the model has no ranking model.
+    pub score: Option<f64>,
+    /// Calibrated probability that the pair beats the hour's median over the horizon.
+    pub p_beat: Option<f64>,
     pub model_id: String,
     pub feature_set: String,
+}
+
+impl Prediction {
+    /// As stored for `pair` at decision time `t` (the ml agent's and the backtest's rows).
+    pub fn stored(self, pair: &str, t: i64) -> cst_store::StoredPrediction {
+        cst_store::StoredPrediction {
+            pair: pair.to_string(),
+            t,
+            horizon_h: self.horizon_h,
+            model_id: self.model_id,
+            feature_set: self.feature_set,
+            p_up: self.p_up,
+            pred: self.pred,
+            lo: self.lo,
+            hi: self.hi,
+            conf: self.conf,
+            quality_prob: self.quality_prob,
+            score: self.score,
+            p_beat: self.p_beat,
+        }
+    }
 }
 
 /// A prediction with its parts: what each base model said and how the stacker weighed them
@@ -44,6 +70,7 @@ pub struct Predictor {
     q10: OnnxModel,
     q50: OnnxModel,
     q90: OnnxModel,
+    ranker: Option<(OnnxModel, cst_calibrate::Isotonic)>,
 }
 
 impl Predictor {
@@ -66,6 +93,16 @@ impl Predictor {
             q10: OnnxModel::load(&bundle.q10, n)?,
             q50: OnnxModel::load(&bundle.q50, n)?,
             q90: OnnxModel::load(&bundle.q90, n)?,
+            ranker: match (&bundle.ranker, &bundle.relative) {
+                (Some(onnx), Some(iso)) => Some((OnnxModel::load(onnx, n)?, iso.clone())),
+                (None, None) => None,
+                _ => {
+                    return Err(MlError::Bundle(format!(
+                        "model {model_id}: a ranking model without its calibration (or the \
+                         reverse): retrain with `cst train`"
+                    )));
+                }
+            },
             model_id: model_id.to_string(),
             bundle,
         })
@@ -87,6 +124,10 @@ impl Predictor {
         let q10 = self.q10.predict(rows)?;
         let q50 = self.q50.predict(rows)?;
         let q90 = self.q90.predict(rows)?;
+        let score = match &mut self.ranker {
+            Some((m, _)) => Some(m.predict(rows)?),
+            None => None,
+        };
         let parts = (&self.bundle).into();
         let mut out = Vec::with_capacity(raw.len());
         for i in 0..raw.len() {
@@ -100,6 +141,11 @@ impl Predictor {
                     hi: c.hi,
                     conf: c.p_up.max(1.0 - c.p_up),
                     quality_prob: c.quality_prob,
+                    score: score.as_ref().map(|s| s[i]),
+                    p_beat: match (&self.ranker, &score) {
+                        (Some((_, iso)), Some(s)) => Some(iso.predict(s[i])?),
+                        _ => None,
+                    },
                     model_id: self.model_id.clone(),
                     feature_set: self.bundle.feature_set.clone(),
                 },

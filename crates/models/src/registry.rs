@@ -1,26 +1,23 @@
 //! Champion/challenger over the store's model registry. A trained model is recorded with
-//! its bundle (a blob) and evaluation report; it becomes active only if it beats its naive
-//! baselines out of sample and its out-of-sample skill is at least the active model's.
-//! Skill (1 − score / baseline score on the same rows) is what is compared, because the two
-//! models were evaluated on different windows and one window can simply be harder.
+//! its bundle (a blob) and evaluation report; it becomes active only if one of its uses
+//! earned activation out of sample ([`crate::report::Uses`]) and it is at least as good as
+//! the active model on every use the active model serves, compared on the same unseen rows
+//! (the challenger's evaluation fold, which the champion never saw either: training scores
+//! the champion there, `EvalReport::champion`). Only when the champion cannot be scored there
+//! (it saw those rows, or reads other columns) are the two compared on their own windows, by
+//! skill, and the reason says so.
 
 use cst_store::{BlobStore, ModelRecord, ModelStatus, Store};
 
 use crate::{MlError, bundle::ModelBundle, predict::Predictor, report::EvalReport};
 
 /// A trained horizon: its bundle and its evaluation report, ready to register.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Fitted {
     pub bundle: ModelBundle,
     pub report: EvalReport,
-}
-
-/// Out-of-sample skill against the baselines: (Brier skill, median pinball skill).
-pub fn skill(r: &EvalReport) -> (f64, f64) {
-    (
-        1.0 - r.brier.model / r.brier.baseline,
-        1.0 - r.pinball_q50.model / r.pinball_q50.baseline,
-    )
+    /// Dataset indices of the evaluation rows (where the champion is scored too).
+    pub eval_idx: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,36 +73,89 @@ fn champion_report(c: &ModelRecord) -> Result<EvalReport, MlError> {
 }
 
 /// Champion/challenger as a pure function, for the registry and the backtester's
-/// walk-forward alike: rejected when it loses to a baseline or to the champion's skill,
-/// active otherwise.
+/// walk-forward alike: rejected when no use earned activation, or when the challenger is
+/// worse than the champion on a use the champion serves; active otherwise.
 pub fn decide(r: &EvalReport, champion: Option<&EvalReport>) -> (ModelStatus, String) {
-    if !r.beats_baselines {
+    if !r.uses.any() {
         return (
             ModelStatus::Rejected,
-            format!("loses to its baselines: {}", r.lost.join("; ")),
+            format!("no use earned activation: {}", r.lost.join("; ")),
         );
     }
+    let earned: Vec<String> = [("ranking", &r.uses.ranking), ("absolute", &r.uses.absolute)]
+        .iter()
+        .filter(|(_, u)| u.earned)
+        .map(|(n, u)| format!("{n} ({})", u.evidence))
+        .collect();
     let Some(c) = champion else {
         return (
             ModelStatus::Active,
-            "first model that beats its baselines".to_string(),
+            format!("first model; earned: {}", earned.join("; ")),
         );
     };
-    let (c_brier, c_pin) = skill(c);
-    let (brier, pin) = skill(r);
-    if brier >= c_brier && pin >= c_pin {
+    let (mine, theirs, basis) = match (&r.signal, &r.champion, &c.signal) {
+        (Some(m), Some(t), _) => (m, t, "on the same unseen rows"),
+        (Some(m), None, Some(t)) => (
+            m,
+            t,
+            "each on its own evaluation window (the champion could not be scored on the              challenger's)",
+        ),
+        _ => {
+            return (
+                ModelStatus::Active,
+                format!(
+                    "the champion has no figures to compare with; earned: {}",
+                    earned.join("; ")
+                ),
+            );
+        }
+    };
+    let ic = |s: &cst_calibrate::signal::Signal| s.rank_ic.unwrap_or(f64::NEG_INFINITY);
+    let skill = |s: &cst_calibrate::signal::Signal| match (s.brier, s.brier_base) {
+        (Some(b), Some(base)) if base > 0.0 => 1.0 - b / base,
+        _ => f64::NEG_INFINITY,
+    };
+    let mut worse = Vec::new();
+    if c.uses.ranking.earned {
+        if !r.uses.ranking.earned {
+            worse.push(format!(
+                "the champion ranks and this model does not ({})",
+                r.uses.ranking.evidence
+            ));
+        } else if ic(mine) < ic(theirs) {
+            worse.push(format!(
+                "rank IC {:+.4} below the champion's {:+.4}",
+                ic(mine),
+                ic(theirs)
+            ));
+        }
+    }
+    if c.uses.absolute.earned {
+        if !r.uses.absolute.earned {
+            worse.push(format!(
+                "the champion's probability has skill and this one's does not ({})",
+                r.uses.absolute.evidence
+            ));
+        } else if skill(mine) < skill(theirs) {
+            worse.push(format!(
+                "Brier skill {:+.4} below the champion's {:+.4}",
+                skill(mine),
+                skill(theirs)
+            ));
+        }
+    }
+    if worse.is_empty() {
         (
             ModelStatus::Active,
             format!(
-                "skill {brier:.4}/{pin:.4} (Brier/pinball) >= the champion's {c_brier:.4}/{c_pin:.4}"
+                "at least the champion on every use it serves, {basis}; earned: {}",
+                earned.join("; ")
             ),
         )
     } else {
         (
             ModelStatus::Rejected,
-            format!(
-                "skill {brier:.4}/{pin:.4} (Brier/pinball) below the champion's {c_brier:.4}/{c_pin:.4}"
-            ),
+            format!("{}, {basis}", worse.join("; ")),
         )
     }
 }

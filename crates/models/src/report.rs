@@ -1,7 +1,9 @@
 //! The evaluation report of one training run: every figure from the evaluation fold (rows
 //! no model or calibrator was fitted on), each beside its naive baseline — the base rate for
-//! probabilities, a zero return for return forecasts. A model that does not beat them is
-//! not activated, and the report says which comparison it lost. Training computes it
+//! probabilities, a zero return for return forecasts. Each use of the model earns its
+//! activation on its own evidence ([`Uses`]): the ranking model on its rank IC's
+//! t-statistic, the absolute classifier on its Brier skill over the base rate; the report
+//! says which was earned and why. Training computes it
 //! (`cst_train::evaluate`); the registry, the health agent and the dashboard read it.
 
 use std::fmt::Write as _;
@@ -53,13 +55,94 @@ pub struct EvalReport {
     /// Where the classifier came from (LightGBM, or a user-supplied model).
     #[serde(default)]
     pub classifier: String,
+    /// Whether any use earned activation ([`Uses`]).
     pub beats_baselines: bool,
-    /// Each comparison the model lost (empty when it beats every baseline).
+    /// Each use that did not earn activation, with its evidence.
     pub lost: Vec<String>,
+    /// What each use of the model earned on the evaluation rows.
+    #[serde(default)]
+    pub uses: Uses,
+    /// The champion's figures on these same evaluation rows (which it never saw either),
+    /// when there was a champion to compare with.
+    #[serde(default)]
+    pub champion: Option<cst_calibrate::signal::Signal>,
     /// The evaluation rows in the field's terms (../shared/SIGNAL.md); absent from reports
     /// written before it existed.
     #[serde(default)]
     pub signal: Option<cst_calibrate::signal::Signal>,
+}
+
+/// The bar of the ranking use: the rank IC's t-statistic (hours as units, Newey–West).
+pub const MIN_RANK_IC_T: f64 = 2.0;
+
+/// What each use of a model earned out of sample. A horizon is served (readiness, health
+/// score) when its ranking use is active; the gate reads only models whose absolute use is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Uses {
+    /// Ranking the hour's pairs: earned when `rank_ic_t` ≥ [`MIN_RANK_IC_T`].
+    pub ranking: Use,
+    /// The absolute classifier (the gate's probability): earned when its Brier skill over
+    /// the base rate of E is above zero.
+    pub absolute: Use,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Use {
+    pub earned: bool,
+    /// The figure that decided, in words.
+    pub evidence: String,
+}
+
+impl Uses {
+    /// Each use's verdict from the evaluation rows' `signal`.
+    pub fn judge(s: &cst_calibrate::signal::Signal) -> Uses {
+        let ranking = match s.rank_ic_t {
+            Some(t) => Use {
+                earned: t >= MIN_RANK_IC_T,
+                evidence: format!(
+                    "rank IC {:+.4}, t {t:+.2} over {} hours (bar {MIN_RANK_IC_T})",
+                    s.rank_ic.unwrap_or(f64::NAN),
+                    s.hours
+                ),
+            },
+            None => Use {
+                earned: false,
+                evidence: "no hour with enough pairs to rank".to_string(),
+            },
+        };
+        let absolute = match (s.brier, s.brier_base) {
+            (Some(b), Some(base)) if base > 0.0 => {
+                let skill = 1.0 - b / base;
+                Use {
+                    earned: skill > 0.0,
+                    evidence: format!(
+                        "Brier {b:.5} vs the base rate's {base:.5}: skill {skill:+.4} (bar > 0)"
+                    ),
+                }
+            }
+            _ => Use {
+                earned: false,
+                evidence: "no Brier against a base rate (one class only)".to_string(),
+            },
+        };
+        Uses { ranking, absolute }
+    }
+
+    pub fn any(&self) -> bool {
+        self.ranking.earned || self.absolute.earned
+    }
+
+    /// The uses not earned, with their evidence.
+    pub fn lost(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.ranking.earned {
+            out.push(format!("ranking: {}", self.ranking.evidence));
+        }
+        if !self.absolute.earned {
+            out.push(format!("absolute: {}", self.absolute.evidence));
+        }
+        out
+    }
 }
 
 /// A Unix time as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -159,10 +242,15 @@ impl EvalReport {
             "  stacker: intercept {:.3}, weights {:?}",
             self.stacker_intercept, self.stacker_weights
         );
-        if self.beats_baselines {
-            let _ = writeln!(s, "  beats its baselines: eligible for activation");
-        } else {
-            let _ = writeln!(s, "  NOT activated: {}", self.lost.join("; "));
+        for (name, u) in [
+            ("ranking", &self.uses.ranking),
+            ("absolute", &self.uses.absolute),
+        ] {
+            let verdict = if u.earned { "earned" } else { "not earned" };
+            let _ = writeln!(s, "  {name} use {verdict}: {}", u.evidence);
+        }
+        if !self.beats_baselines {
+            let _ = writeln!(s, "  NOT activated: no use earned");
         }
         s
     }

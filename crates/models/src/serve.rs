@@ -79,19 +79,7 @@ impl Server {
                 let Served::Predicted { row, predictions } = &mut out[i] else {
                     unreachable!("with_row indexes rows only");
                 };
-                predictions.push(StoredPrediction {
-                    pair: row.pair.clone(),
-                    t: row.t,
-                    horizon_h: x.horizon_h,
-                    model_id: x.model_id,
-                    feature_set: x.feature_set,
-                    p_up: x.p_up,
-                    pred: x.pred,
-                    lo: x.lo,
-                    hi: x.hi,
-                    conf: x.conf,
-                    quality_prob: x.quality_prob,
-                });
+                predictions.push(x.stored(&row.pair, row.t));
             }
         }
         Ok(out)

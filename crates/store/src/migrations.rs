@@ -273,6 +273,10 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (exchange, feature_set, pair, t)
     ) WITHOUT ROWID;
     CREATE INDEX feature_rows_by_time ON feature_rows (exchange, feature_set, t);",
+    // 13: each prediction's ranking score and its probability of beating the hour's median
+    // (NULL for predictions made before models had a ranking model).
+    "ALTER TABLE predictions ADD COLUMN score REAL;
+    ALTER TABLE predictions ADD COLUMN p_beat REAL;",
 ];
 
 /// The version a fully migrated database has.

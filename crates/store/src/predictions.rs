@@ -18,6 +18,10 @@ pub struct StoredPrediction {
     pub hi: f64,
     pub conf: f64,
     pub quality_prob: f64,
+    /// The ranking model's score (`None`: made by a model without one).
+    pub score: Option<f64>,
+    /// Probability of beating the hour's median (`None` likewise).
+    pub p_beat: Option<f64>,
 }
 
 impl Store {
@@ -28,7 +32,8 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO predictions (pair, t, horizon_h, model_id, feature_set, p_up, pred, \
-                 lo, hi, conf, quality_prob) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                 lo, hi, conf, quality_prob, score, p_beat) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
                  ON CONFLICT DO NOTHING",
             )?;
             for r in rows {
@@ -43,7 +48,9 @@ impl Store {
                     r.lo,
                     r.hi,
                     r.conf,
-                    r.quality_prob
+                    r.quality_prob,
+                    r.score,
+                    r.p_beat
                 ])? as u64;
             }
         }
@@ -54,8 +61,8 @@ impl Store {
     /// Every pair's predictions for decision time `t`.
     pub fn predictions_at(&self, t: i64) -> Result<Vec<StoredPrediction>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, quality_prob
-             FROM predictions WHERE t = ?1 ORDER BY pair, horizon_h, model_id",
+            "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, quality_prob,
+             score, p_beat FROM predictions WHERE t = ?1 ORDER BY pair, horizon_h, model_id",
         )?;
         let rows = stmt.query_map(params![t], row_to_prediction)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -108,7 +115,7 @@ impl Store {
     ) -> Result<Vec<StoredPrediction>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf, \
-             quality_prob FROM predictions WHERE {filter} AND t BETWEEN ?2 AND ?3 \
+             quality_prob, score, p_beat FROM predictions WHERE {filter} AND t BETWEEN ?2 AND ?3 \
              ORDER BY t, horizon_h, model_id, pair"
         ))?;
         let rows = stmt.query_map(params![value, from, to], row_to_prediction)?;
@@ -117,7 +124,7 @@ impl Store {
 }
 
 /// A row of `SELECT pair, t, horizon_h, model_id, feature_set, p_up, pred, lo, hi, conf,
-/// quality_prob`.
+/// quality_prob, score, p_beat`.
 fn row_to_prediction(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredPrediction> {
     Ok(StoredPrediction {
         pair: r.get(0)?,
@@ -131,6 +138,8 @@ fn row_to_prediction(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredPrediction
         hi: r.get(8)?,
         conf: r.get(9)?,
         quality_prob: r.get(10)?,
+        score: r.get(11)?,
+        p_beat: r.get(12)?,
     })
 }
 
@@ -151,6 +160,8 @@ mod tests {
             hi: 0.01,
             conf: 0.5,
             quality_prob: 0.5,
+            score: Some(horizon_h as f64 / 10.0),
+            p_beat: None,
         }
     }
 
@@ -168,5 +179,8 @@ mod tests {
         assert_eq!(s.latest_prediction_t("BTC/USDT").unwrap(), Some(7200));
         assert_eq!(s.latest_prediction_t("ETH/USDT").unwrap(), Some(10_800));
         assert_eq!(s.latest_prediction_t("SOL/USDT").unwrap(), None);
+        // The ranking score reads back; a prediction without one reads back as none.
+        let at = s.predictions_at(3600).unwrap();
+        assert_eq!((at[0].score, at[0].p_beat), (Some(2.4), None));
     }
 }

@@ -1,5 +1,6 @@
 //! The gate between predictions and trades. A prediction becomes a candidate only when the
-//! service is GO, its model is the horizon's active model and is calibrated, its features
+//! service is GO, its model is the horizon's active model, its absolute classifier earned
+//! activation and is calibrated, its features
 //! are fresh, its calibrated P(up) reaches the bar (never below 0.80), the pair is liquid
 //! (spread, depth near mid, 24 h volume) and the lower bound of its interval clears the
 //! pair's round-trip cost. Every other prediction is kept with the first reason it failed,
@@ -22,6 +23,9 @@ pub struct ActiveModel {
     pub id: String,
     /// Expected calibration error on the model's evaluation fold.
     pub ece: f64,
+    /// Whether its absolute classifier earned activation (Brier skill over the base rate
+    /// out of sample): the gate reads no probability that did not.
+    pub absolute: bool,
 }
 
 /// Everything the gate reads besides the predictions and the market.
@@ -189,6 +193,16 @@ fn check(
             ),
         ));
     }
+    if !active.absolute {
+        return Err((
+            "model",
+            format!(
+                "the absolute classifier of model {} did not earn activation (no Brier skill \
+                 over the base rate out of sample): its P(up) is not read",
+                active.id
+            ),
+        ));
+    }
     if !(active.ece <= cx.max_ece) {
         return Err((
             "calibration",
@@ -273,7 +287,15 @@ pub fn active_models(
             .map_err(|e| format!("model {}: unreadable report: {e}", m.id))?;
         // A report without an ECE counts as uncalibrated.
         let ece = report["ece"].as_f64().unwrap_or(f64::INFINITY);
-        out.insert(h, ActiveModel { id: m.id, ece });
+        let absolute = report["uses"]["absolute"]["earned"].as_bool() == Some(true);
+        out.insert(
+            h,
+            ActiveModel {
+                id: m.id,
+                ece,
+                absolute,
+            },
+        );
     }
     Ok(out)
 }

@@ -64,7 +64,14 @@ pub fn context<'a>(
 }
 
 pub fn active(horizon_h: u32, id: &str, ece: f64) -> BTreeMap<u32, ActiveModel> {
-    BTreeMap::from([(horizon_h, ActiveModel { id: id.into(), ece })])
+    BTreeMap::from([(
+        horizon_h,
+        ActiveModel {
+            id: id.into(),
+            ece,
+            absolute: true,
+        },
+    )])
 }
 
 pub fn prediction(
@@ -87,6 +94,8 @@ pub fn prediction(
         hi,
         conf: p_up.max(1.0 - p_up),
         quality_prob: 0.5,
+        score: None,
+        p_beat: None,
     }
 }
 

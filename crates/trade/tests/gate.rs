@@ -148,6 +148,20 @@ fn uncalibrated_stale_illiquid_or_costly_predictions_are_refused_with_their_reas
     assert_eq!(kind, "calibration");
     assert!(why.contains("ECE 0.0900 > 0.0500"), "{why}");
 
+    // A model active for ranking only: its P(up) earned nothing, so the gate reads none.
+    let mut ranking_only = active(24, "h24-model", 0.02);
+    ranking_only.get_mut(&24).unwrap().absolute = false;
+    let (kind, why) = reason(gate(
+        &[strong(JUNE_10)],
+        &m,
+        &GateContext {
+            active: &ranking_only,
+            ..base.clone()
+        },
+    ));
+    assert_eq!(kind, "model");
+    assert!(why.contains("did not earn activation"), "{why}");
+
     let (kind, why) = reason(gate(
         &[strong(JUNE_10)],
         &m,

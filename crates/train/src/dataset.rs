@@ -44,7 +44,20 @@ pub struct Sample {
     /// ln(close at target_end / entry close).
     pub target: f64,
     pub label: u8,
+    /// The relative target: did the forward return beat the median of the hour's rows?
+    /// `None` in an hour with fewer than two pairs (nothing to beat).
+    pub beats_median: Option<bool>,
+    /// The ranking target: the forward return minus the hour's mean, over the pair's
+    /// trailing volatility (hourly log returns of the week before t, scaled to the horizon
+    /// by √h). NaN where undefined (fewer than two pairs in the hour, under a day of
+    /// trailing moves, or a flat week).
+    pub rank_target: f64,
 }
+
+/// Hours of trailing moves a pair's volatility is measured over.
+const VOL_H: i64 = 168;
+/// The fewest trailing hourly moves a volatility is measured from.
+const MIN_VOL_MOVES: usize = 24;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Skipped {
@@ -133,7 +146,7 @@ pub fn build(
         let key = CandleKey::new(&ctx.exchange, &name.to_string(), Timeframe::H1);
         // Every close from the entry candle of the first row to the exit of the last.
         let candles = store
-            .candles_between(&key, spec.from - HOUR, spec.to + h)
+            .candles_between(&key, spec.from - (VOL_H + 1) * HOUR, spec.to + h)
             .map_err(cst_features::FeatureError::from)?;
         let opens: Vec<i64> = candles.iter().map(|c| c.open_time).collect();
         let close: BTreeMap<i64, f64> = candles.iter().map(|c| (c.open_time, c.close)).collect();
@@ -167,6 +180,21 @@ pub fn build(
                 continue;
             }
             let target = (exit / entry).ln();
+            // Trailing volatility from the candles closed by t only.
+            let moves: Vec<f64> = (0..VOL_H)
+                .filter_map(|k| {
+                    let open = t - HOUR - k * HOUR;
+                    let (a, b) = (close.get(&(open - HOUR))?, close.get(&open)?);
+                    Some((b / a).ln())
+                })
+                .collect();
+            let vol = if moves.len() >= MIN_VOL_MOVES {
+                let m = moves.iter().sum::<f64>() / moves.len() as f64;
+                (moves.iter().map(|r| (r - m) * (r - m)).sum::<f64>() / moves.len() as f64).sqrt()
+                    * f64::from(spec.horizon_h).sqrt()
+            } else {
+                f64::NAN
+            };
             let sample = Sample {
                 pair: pi as u32,
                 t,
@@ -175,11 +203,15 @@ pub fn build(
                 target_end: t + h,
                 target,
                 label: u8::from(target > threshold),
+                beats_median: None,
+                // The hour's mean is taken below; the volatility stands here until then.
+                rank_target: vol,
             };
             rows.push((t, pi as u32, row.values, sample));
         }
     }
     rows.sort_by_key(|(t, p, _, _)| (*t, *p));
+    relative_targets(&mut rows);
     let mut x = Vec::with_capacity(rows.len() * set.names().len());
     let mut samples = Vec::with_capacity(rows.len());
     for (_, _, values, sample) in rows {
@@ -197,6 +229,42 @@ pub fn build(
         samples,
         skipped,
     })
+}
+
+/// Fills each row's relative and ranking targets from the other rows of its hour (`rows`
+/// sorted by time; `rank_target` holds the pair's trailing volatility on entry).
+fn relative_targets(rows: &mut [(i64, u32, Vec<f64>, Sample)]) {
+    let mut start = 0;
+    while start < rows.len() {
+        let t = rows[start].0;
+        let end = start + rows[start..].partition_point(|r| r.0 == t);
+        let hour = &mut rows[start..end];
+        if hour.len() < 2 {
+            for r in hour.iter_mut() {
+                r.3.rank_target = f64::NAN;
+            }
+        } else {
+            let mut sorted: Vec<f64> = hour.iter().map(|r| r.3.target).collect();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let median = if n % 2 == 1 {
+                sorted[n / 2]
+            } else {
+                (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+            };
+            let mean = sorted.iter().sum::<f64>() / n as f64;
+            for r in hour.iter_mut() {
+                let vol = r.3.rank_target;
+                r.3.beats_median = Some(r.3.target > median);
+                r.3.rank_target = if vol > 0.0 {
+                    (r.3.target - mean) / vol
+                } else {
+                    f64::NAN
+                };
+            }
+        }
+        start = end;
+    }
 }
 
 /// Triple-barrier outcome of every row: would a long entered at the close at t have

@@ -10,7 +10,7 @@ use cst_calibrate::{
 use cst_config::trading::MIN_P_UP_FLOOR;
 use cst_models::{
     MlError,
-    report::{EvalReport, Versus},
+    report::{EvalReport, Uses, Versus},
 };
 
 use crate::{dataset::Dataset, fit::EvalInputs};
@@ -26,33 +26,18 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
         Ok(v(pinball(q, &e.y, a)?, zero_return_pinball(&e.y, a)?))
     };
     let pinball_q50 = pin(&e.q50, 0.5)?;
-    let mut lost = Vec::new();
-    if auc.model <= auc.baseline {
-        lost.push(format!("AUC {:.4} <= {:.2}", auc.model, auc.baseline));
-    }
-    if brier_v.model >= brier_v.baseline {
-        lost.push(format!(
-            "Brier {:.5} >= base rate's {:.5}",
-            brier_v.model, brier_v.baseline
-        ));
-    }
-    if pinball_q50.model >= pinball_q50.baseline {
-        lost.push(format!(
-            "median pinball {:.6} >= zero return's {:.6}",
-            pinball_q50.model, pinball_q50.baseline
-        ));
-    }
     // Held-out rows at or above the gate's floor: how often such a call went up on data the
     // model never saw. What the service passed is the risk agent's to count (its gate runs).
     let gated: Vec<usize> = (0..e.p_up.len())
         .filter(|&i| e.p_up[i] >= MIN_P_UP_FLOOR)
         .collect();
-    // The same rows in the field's terms: P(up) ranks the pairs of each hour and is the
-    // absolute probability; the round trip is the dataset's (its labels are net of it).
+    // The same rows in the field's terms: the ranking model's score ranks the pairs of each
+    // hour, P(up) is the absolute probability; the round trip is the dataset's (its labels
+    // are net of it).
     let rows: Vec<EvalRow> = (0..e.p_up.len())
         .map(|i| EvalRow {
             t: e.t[i],
-            score: e.p_up[i],
+            score: e.score[i],
             q: Some(e.p_up[i]),
             r: e.y[i],
             cost: ds.round_trip_cost,
@@ -71,6 +56,9 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
     let train_e_rate = (!before.is_empty())
         .then(|| before.iter().filter(|&&x| x).count() as f64 / before.len() as f64);
     let signal = signal(ds.horizon_h, &rows, train_e_rate)?;
+    // Each use earns its activation on its own evidence; the quantile models size and stop,
+    // they no longer veto.
+    let uses = Uses::judge(&signal);
     Ok(EvalReport {
         horizon_h: ds.horizon_h,
         feature_set: ds.version.clone(),
@@ -99,8 +87,10 @@ pub fn evaluate(ds: &Dataset, e: &EvalInputs) -> Result<EvalReport, MlError> {
         stacker_intercept: e.stacker_intercept,
         stacker_weights: e.stacker_weights.clone(),
         classifier: e.classifier.clone(),
-        beats_baselines: lost.is_empty(),
-        lost,
+        beats_baselines: uses.any(),
+        lost: uses.lost(),
+        uses,
+        champion: None,
         signal: Some(signal),
     })
 }

@@ -53,6 +53,9 @@ pub struct Oof {
     pub q10: Vec<f64>,
     pub q50: Vec<f64>,
     pub q90: Vec<f64>,
+    /// The ranking model's score (higher: expected to beat the hour's other pairs more);
+    /// `None` where the fold had no hour with two pairs to train a ranking on.
+    pub rank: Vec<Option<f64>>,
     /// Fold of each row (0-based).
     pub fold: Vec<usize>,
 }
@@ -70,6 +73,38 @@ fn targets(ds: &Dataset, idx: &[usize]) -> Vec<f32> {
 }
 
 const QUANTILES: [f64; 3] = [0.1, 0.5, 0.9];
+
+/// The ranking model: a squared-error regressor on the ranking target (the forward return
+/// net of the hour's mean, in units of the pair's own volatility), over the rows of `idx`
+/// where it is defined; `None` when it is defined nowhere (no hour with two pairs: a
+/// one-pair deployment has nothing to rank). Why a regressor and not LambdaRank: see the
+/// README (Models).
+fn ranker(
+    ds: &Dataset,
+    idx: &[usize],
+    params: &crate::TrainParams,
+) -> Result<Option<crate::train::Trained>, MlError> {
+    let rows: Vec<usize> = idx
+        .iter()
+        .copied()
+        .filter(|&i| ds.samples[i].rank_target.is_finite())
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let y: Vec<f32> = rows
+        .iter()
+        .map(|&i| ds.samples[i].rank_target as f32)
+        .collect();
+    train(
+        &ds.rows_of(&rows),
+        &y,
+        ds.n_features(),
+        Objective::Regression,
+        params,
+    )
+    .map(Some)
+}
 
 /// Out-of-fold predictions over purged walk-forward folds.
 pub fn out_of_fold(ds: &Dataset, cfg: &FitConfig) -> Result<Oof, MlError> {
@@ -124,6 +159,10 @@ pub fn out_of_fold_with(
         let mut q = Vec::with_capacity(3);
         for alpha in QUANTILES {
             q.push(train(&x, &y, n, Objective::Quantile(alpha), &cfg.params)?.predict(&test)?);
+        }
+        match ranker(ds, &fold.train, &cfg.params)? {
+            Some(m) => oof.rank.extend(m.predict(&test)?.into_iter().map(Some)),
+            None => oof.rank.extend(std::iter::repeat_n(None, fold.test.len())),
         }
         oof.raw_p.extend(raw_p);
         oof.q10.extend(&q[0]);
@@ -205,6 +244,18 @@ pub fn fit_horizon_with(
     let cal_up = up(&cal);
     let cal_up_f: Vec<f64> = cal_up.iter().map(|&b| f64::from(u8::from(b))).collect();
     let isotonic = Isotonic::fit(&pick(&oof.raw_p, &cal), &cal_up_f)?;
+    // The ranking score's meaning as a probability of beating the hour's median, on the
+    // calibration folds' rows that have a median to beat.
+    let (rel_x, rel_y): (Vec<f64>, Vec<f64>) = cal
+        .iter()
+        .filter_map(|&j| {
+            let beats = ds.samples[oof.idx[j]].beats_median?;
+            Some((oof.rank[j]?, f64::from(u8::from(beats))))
+        })
+        .unzip();
+    let relative = (!rel_x.is_empty())
+        .then(|| Isotonic::fit(&rel_x, &rel_y))
+        .transpose()?;
     let cqr = Cqr::fit(
         &pick(&oof.q10, &cal),
         &pick(&oof.q90, &cal),
@@ -260,6 +311,7 @@ pub fn fit_horizon_with(
             q10: pick(&oof.q10, &eval),
             q50: pick(&oof.q50, &eval),
             q90: pick(&oof.q90, &eval),
+            score: eval.iter().map(|&j| oof.rank[j]).collect(),
             y: y_of(&eval),
             up: eval_up,
             train_rate,
@@ -309,6 +361,12 @@ pub fn fit_horizon_with(
             &doc(&format!("q{}", (alpha * 100.0).round())),
         )?);
     }
+    // A ranking model only with a calibration of its score: both or neither.
+    let ranker = match (&relative, ranker(ds, &all, &cfg.params)?) {
+        (Some(_), Some(m)) => Some(to_onnx(&m.model, &doc("ranking model"))?),
+        _ => None,
+    };
+    let relative = ranker.as_ref().and(relative);
     let bundle = ModelBundle {
         format: BUNDLE_FORMAT,
         horizon_h: ds.horizon_h,
@@ -323,6 +381,8 @@ pub fn fit_horizon_with(
         q10: q[0].clone(),
         q50: q[1].clone(),
         q90: q[2].clone(),
+        ranker,
+        relative,
         isotonic,
         cqr,
         stacker,
@@ -331,7 +391,49 @@ pub fn fit_horizon_with(
         reference: references(&ds.names, &ds.x)?,
         eval_ece: report.ece,
     };
-    Ok(Fitted { bundle, report })
+    Ok(Fitted {
+        bundle,
+        report,
+        eval_idx: eval.iter().map(|&j| oof.idx[j]).collect(),
+    })
+}
+
+/// Scores `champion` on the challenger's evaluation rows, which it never saw (its training
+/// targets all end by their first decision time) and whose columns it reads (same
+/// FeatureSet): the figures champion/challenger compares ([`cst_models::registry::decide`]).
+/// `None` when it cannot be scored there.
+pub fn score_champion(
+    ds: &Dataset,
+    fitted: &mut Fitted,
+    champion: &mut cst_models::predict::Predictor,
+) -> Result<(), MlError> {
+    let b = &champion.bundle;
+    let eval_from = fitted.report.eval_from;
+    let seen_until = b.train_to + i64::from(b.horizon_h) * 3600;
+    if b.feature_set != ds.version || seen_until > eval_from || fitted.eval_idx.is_empty() {
+        return Ok(());
+    }
+    let preds = champion.predict(&ds.rows_of(&fitted.eval_idx))?;
+    let rows: Vec<cst_calibrate::signal::EvalRow> = fitted
+        .eval_idx
+        .iter()
+        .zip(&preds)
+        .map(|(&i, p)| cst_calibrate::signal::EvalRow {
+            t: ds.samples[i].t,
+            score: p.score,
+            q: Some(p.p_up),
+            r: ds.samples[i].target,
+            cost: ds.round_trip_cost,
+            gated: p.p_up >= cst_config::trading::MIN_P_UP_FLOOR,
+        })
+        .collect();
+    let base = fitted
+        .report
+        .signal
+        .as_ref()
+        .and_then(|s| s.train_base_rate);
+    fitted.report.champion = Some(cst_calibrate::signal::signal(ds.horizon_h, &rows, base)?);
+    Ok(())
 }
 
 /// Where a horizon's classifier came from, for the registry and the report.
@@ -358,6 +460,8 @@ pub struct EvalInputs {
     pub q10: Vec<f64>,
     pub q50: Vec<f64>,
     pub q90: Vec<f64>,
+    /// The ranking model's score (`None`: no ranking model scored the row).
+    pub score: Vec<Option<f64>>,
     pub y: Vec<f64>,
     pub up: Vec<bool>,
     /// Base rate of "up" in the calibration rows: the naive predictor's constant.

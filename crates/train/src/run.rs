@@ -68,14 +68,21 @@ pub fn train_horizon_with(
     now: i64,
     external: Option<&External>,
 ) -> Result<(EvalReport, Registered), MlError> {
-    let fitted = fit_at(store, ctx, cfg, horizon_h, now, external)?;
+    // The champion, if this deployment can serve it, is scored on the challenger's
+    // evaluation rows; one reading other columns cannot be, and is compared by its report.
+    let mut champion =
+        cst_models::registry::load_active(store, blobs, horizon_h, ctx.set.version())
+            .ok()
+            .flatten();
+    let fitted = fit_at(store, ctx, cfg, horizon_h, now, external, champion.as_mut())?;
     let registered = register(store, blobs, &fitted, now)?;
     Ok((fitted.report, registered))
 }
 
 /// Fits one horizon at `now` without registering it: the configured window of rows whose
-/// targets are complete by `now`, so the model sees nothing from `now` on. The
-/// backtester's walk-forward calls this at each retrain point.
+/// targets are complete by `now`, so the model sees nothing from `now` on; `champion` is
+/// scored on its evaluation rows ([`crate::fit::score_champion`]). The backtester's
+/// walk-forward calls this at each retrain point.
 pub fn fit_at(
     store: &Store,
     ctx: &BuildContext,
@@ -83,6 +90,7 @@ pub fn fit_at(
     horizon_h: u32,
     now: i64,
     external: Option<&External>,
+    champion: Option<&mut cst_models::predict::Predictor>,
 ) -> Result<Fitted, MlError> {
     let to = now / HOUR * HOUR - i64::from(horizon_h) * HOUR;
     let from = to - i64::from(window_days(cfg, horizon_h)) * 24 * HOUR;
@@ -101,7 +109,11 @@ pub fn fit_at(
     };
     let ds = build(store, ctx, &pairs, &spec)?;
     let hits = |b: f64| barrier_labels(store, &ctx.exchange, &ds, b);
-    fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)
+    let mut fitted = fit_horizon_with(&ds, &fit_config(cfg), now, &hits, external)?;
+    if let Some(c) = champion {
+        crate::fit::score_champion(&ds, &mut fitted, c)?;
+    }
+    Ok(fitted)
 }
 
 /// Writes a training run's evaluation report for people: `<dir>/<model id>.json` (the report

@@ -14,6 +14,8 @@ pub enum Objective {
     Binary,
     /// The `alpha` quantile of the target (pinball loss).
     Quantile(f64),
+    /// The conditional mean of the target (squared error): the ranking score.
+    Regression,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +104,7 @@ pub fn train(
     });
     match objective {
         Objective::Binary => params["objective"] = json!("binary"),
+        Objective::Regression => params["objective"] = json!("regression"),
         Objective::Quantile(alpha) => {
             params["objective"] = json!("quantile");
             params["alpha"] = json!(alpha);

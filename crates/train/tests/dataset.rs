@@ -199,3 +199,50 @@ fn walk_forward_folds_purge_overlapping_targets_and_keep_an_embargo() {
     let err = purged_walk_forward(&t, &end, horizon, 40, horizon).unwrap_err();
     assert!(err.to_string().contains("no training rows"), "{err}");
 }
+
+/// The relative and ranking targets, recomputed from the recorded closes: with two pairs,
+/// the winner of each hour beats the median and the loser does not; the ranking target is
+/// the return net of the hour's mean over the pair's trailing week of hourly moves (×√h).
+#[test]
+fn relative_and_ranking_targets_follow_the_hour_and_the_pairs_own_volatility() {
+    let ds = dataset(&[], 24);
+    let close: HashMap<(usize, i64), f64> = ["BTC-USDT", "ETH-USDT"]
+        .iter()
+        .enumerate()
+        .flat_map(|(p, f)| {
+            candles(f)
+                .into_iter()
+                .map(move |c| ((p, c.open_time + H), c.close))
+        })
+        .collect();
+    let mut checked = 0;
+    for pair in ds.samples.chunks(2) {
+        let [a, b] = pair else {
+            panic!("two pairs an hour")
+        };
+        assert_eq!(a.t, b.t);
+        assert_eq!(a.beats_median, Some(a.target > b.target));
+        assert_eq!(b.beats_median, Some(b.target > a.target));
+        let mean = (a.target + b.target) / 2.0;
+        for s in [a, b] {
+            let moves: Vec<f64> = (0..168)
+                .map(|k| {
+                    let t = s.t - k * H;
+                    (close[&(s.pair as usize, t)] / close[&(s.pair as usize, t - H)]).ln()
+                })
+                .collect();
+            let m = moves.iter().sum::<f64>() / 168.0;
+            let vol =
+                (moves.iter().map(|r| (r - m).powi(2)).sum::<f64>() / 168.0).sqrt() * 24f64.sqrt();
+            let want = (s.target - mean) / vol;
+            assert!(
+                (s.rank_target - want).abs() < 1e-9 * want.abs().max(1.0),
+                "t={} {} vs {want}",
+                s.t,
+                s.rank_target
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+}

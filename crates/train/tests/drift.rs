@@ -91,6 +91,8 @@ fn prediction(pair: &str, t: i64, horizon_h: u32, p_up: f64) -> StoredPrediction
         hi: 0.01,
         conf: p_up.max(1.0 - p_up),
         quality_prob: 0.5,
+        score: None,
+        p_beat: None,
     }
 }
 

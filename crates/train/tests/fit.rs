@@ -139,8 +139,31 @@ fn a_trained_horizon_is_evaluated_out_of_sample_and_served_as_trained() {
                 .unwrap()
         })
         .collect();
+    // The ranking model: LightGBM's squared-error regressor on the rows with a ranking
+    // target, served through ONNX Runtime with the same scores.
+    let ranked: Vec<usize> = (0..ds.len())
+        .filter(|&i| ds.samples[i].rank_target.is_finite())
+        .collect();
+    assert!(ranked.len() > ds.len() / 2, "{} ranked rows", ranked.len());
+    let z: Vec<f32> = ranked
+        .iter()
+        .map(|&i| ds.samples[i].rank_target as f32)
+        .collect();
+    let rank = train(&ds.rows_of(&ranked), &z, n, Objective::Regression, &p)
+        .unwrap()
+        .predict(&rows)
+        .unwrap();
     let parts = ModelBundleParts::from(&bundle);
     for (i, s) in served.iter().enumerate() {
+        let score = s.score.expect("three pairs an hour: a ranking model");
+        assert!(
+            (score - rank[i]).abs() <= 1e-9,
+            "row {i}: {score} vs {}",
+            rank[i]
+        );
+        let relative = bundle.relative.as_ref().unwrap();
+        assert_eq!(s.p_beat, Some(relative.predict(score).unwrap()));
+        assert!((0.0..=1.0).contains(&s.p_beat.unwrap()));
         let c = combine(&parts, clf[i], q[0][i], q[1][i], q[2][i]).unwrap();
         assert!(
             (s.p_up - c.p_up).abs() <= 1e-9,
@@ -177,17 +200,23 @@ fn a_model_without_information_is_not_eligible_for_activation() {
     let fitted = fit_horizon(&ds, &config(), NOW, &hits).unwrap();
     println!("{}", fitted.report.render());
     assert!(!fitted.report.beats_baselines);
+    // Neither use earned: constant features rank nothing and predict the base rate at best.
+    let lost = &fitted.report.lost;
     assert!(
-        fitted.report.lost.iter().any(|l| l.starts_with("AUC")),
-        "{:?}",
-        fitted.report.lost
+        lost.iter().any(|l| l.starts_with("ranking:"))
+            && lost.iter().any(|l| l.starts_with("absolute:")),
+        "{lost:?}"
     );
+    assert!(!fitted.report.uses.any());
     assert!(fitted.report.render().contains("NOT activated"));
 }
 
 #[test]
-fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_rolls_back() {
-    use cst_models::registry::{load_active, register};
+fn the_registry_activates_per_use_compares_on_the_same_rows_and_rolls_back() {
+    use cst_models::{
+        registry::{load_active, register},
+        report::Uses,
+    };
     use cst_store::{BlobStore, ModelStatus};
 
     let (dir, mut store, ctx) = setup();
@@ -196,44 +225,105 @@ fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_ro
     let hits = |b: f64| barrier_labels(&store, "binance", &ds, b);
     let real = fit_horizon(&ds, &config(), NOW, &hits).unwrap();
 
-    // The real model loses to the base rate on Brier: recorded, rejected, nothing served.
-    let r = register(&mut store, &blobs, &real, NOW).unwrap();
-    assert_eq!(r.status, ModelStatus::Rejected);
-    assert!(
-        r.reason.contains("loses to its baselines: Brier"),
-        "{}",
-        r.reason
+    // The champion is scored on the challenger's evaluation rows only if it never saw them:
+    // a model of the same window saw them; one trained on the window's first two months
+    // did not, and its figures on those rows are the challenger's comparison.
+    let mut same = real.clone();
+    let mut itself = Predictor::load(real.bundle.clone(), "m-same", &ds.version).unwrap();
+    cst_train::fit::score_champion(&ds, &mut same, &mut itself).unwrap();
+    assert!(same.report.champion.is_none(), "it trained on those rows");
+    let early = build(
+        &store,
+        &ctx,
+        &PAIRS.iter().map(|(_, p)| p.to_string()).collect::<Vec<_>>(),
+        &DatasetSpec {
+            horizon_h: 24,
+            from: FROM,
+            to: FROM + 60 * 24 * H,
+            round_trip_cost: 0.0052,
+        },
+    )
+    .unwrap();
+    let hits_early = |b: f64| barrier_labels(&store, "binance", &early, b);
+    let old = fit_horizon(&early, &config(), NOW, &hits_early).unwrap();
+    let mut old_model = Predictor::load(old.bundle.clone(), "m-old", &ds.version).unwrap();
+    let mut scored = real.clone();
+    cst_train::fit::score_champion(&ds, &mut scored, &mut old_model).unwrap();
+    let c = scored
+        .report
+        .champion
+        .as_ref()
+        .expect("scored on the same rows");
+    assert_eq!(c.rows, real.report.rows_evaluation);
+    assert_eq!(
+        c.train_base_rate,
+        real.report.signal.as_ref().unwrap().train_base_rate
     );
+
+    // Reports of chosen evidence drive the rule: (rank IC, its t, Brier skill) on the
+    // model's own rows, and optionally the champion's rank IC on the same rows.
+    let with = |ic: f64, t: f64, skill: f64, champion_ic: Option<f64>| {
+        let mut report = real.report.clone();
+        let s = report.signal.as_mut().unwrap();
+        s.rank_ic = Some(ic);
+        s.rank_ic_t = Some(t);
+        s.brier_base = Some(0.2);
+        s.brier = Some(0.2 * (1.0 - skill));
+        report.uses = Uses::judge(s);
+        report.champion = champion_ic.map(|cic| {
+            let mut c = s.clone();
+            c.rank_ic = Some(cic);
+            c
+        });
+        report.lost = report.uses.lost();
+        report.beats_baselines = report.uses.any();
+        cst_train::fit::Fitted {
+            bundle: real.bundle.clone(),
+            report,
+            eval_idx: real.eval_idx.clone(),
+        }
+    };
+    let none = register(&mut store, &blobs, &with(0.01, 1.5, -0.01, None), NOW).unwrap();
+    assert_eq!(none.status, ModelStatus::Rejected);
+    assert!(none.reason.contains("no use earned"), "{}", none.reason);
     assert!(
         load_active(&store, &blobs, 24, &ds.version)
             .unwrap()
             .is_none()
     );
 
-    // The same bundle with reports of chosen skill drive the champion/challenger rule.
-    let with_skill = |brier_ratio: f64, pinball_ratio: f64| {
-        let mut report = real.report.clone();
-        report.brier.model = report.brier.baseline * brier_ratio;
-        report.pinball_q50.model = report.pinball_q50.baseline * pinball_ratio;
-        report.lost.clear();
-        report.beats_baselines = true;
-        cst_train::fit::Fitted {
-            bundle: real.bundle.clone(),
-            report,
-        }
-    };
-    let a = register(&mut store, &blobs, &with_skill(0.98, 0.99), NOW + 1).unwrap();
+    // Ranking earned alone: active, for ranking.
+    let a = register(&mut store, &blobs, &with(0.03, 3.0, -0.01, None), NOW + 1).unwrap();
     assert_eq!(a.status, ModelStatus::Active, "{}", a.reason);
-    let b = register(&mut store, &blobs, &with_skill(0.99, 0.98), NOW + 2).unwrap();
-    assert_eq!(
-        b.status,
-        ModelStatus::Rejected,
-        "worse Brier skill: {}",
-        b.reason
+    assert!(
+        a.reason.contains("ranking (rank IC +0.0300"),
+        "{}",
+        a.reason
     );
-    assert!(b.reason.contains("below the champion"));
-    let c = register(&mut store, &blobs, &with_skill(0.97, 0.99), NOW + 3).unwrap();
+    // A lower IC on its own window is not evidence against it when the champion, scored on
+    // the same rows, did worse still; without that score it is compared on its own window.
+    let b = register(&mut store, &blobs, &with(0.02, 2.5, -0.01, None), NOW + 2).unwrap();
+    assert_eq!(b.status, ModelStatus::Rejected, "{}", b.reason);
+    assert!(b.reason.contains("own evaluation window"), "{}", b.reason);
+    // Probability skill but no ranking, against a champion that ranks: rejected.
+    let d = register(
+        &mut store,
+        &blobs,
+        &with(0.0, 0.1, 0.02, Some(0.0)),
+        NOW + 3,
+    )
+    .unwrap();
+    assert_eq!(d.status, ModelStatus::Rejected, "{}", d.reason);
+    assert!(d.reason.contains("the champion ranks"), "{}", d.reason);
+    let c = register(
+        &mut store,
+        &blobs,
+        &with(0.02, 2.5, -0.01, Some(0.015)),
+        NOW + 4,
+    )
+    .unwrap();
     assert_eq!(c.status, ModelStatus::Active, "{}", c.reason);
+    assert!(c.reason.contains("same unseen rows"), "{}", c.reason);
     assert_eq!(store.active_model(24).unwrap().unwrap().id, c.id);
     assert_eq!(
         store.model(&a.id).unwrap().unwrap().status,
@@ -246,14 +336,14 @@ fn the_registry_activates_only_models_at_least_as_skilled_as_the_champion_and_ro
     assert_eq!(served.model_id, c.id);
 
     // Rollback brings back the model active before, and never the rolled-back one again.
-    let back = store.rollback_model(24, NOW + 4).unwrap();
+    let back = store.rollback_model(24, NOW + 5).unwrap();
     assert_eq!(back.id, a.id);
     assert_eq!(
         store.model(&c.id).unwrap().unwrap().status,
         ModelStatus::Rejected
     );
-    let err = store.rollback_model(24, NOW + 5).unwrap_err();
+    let err = store.rollback_model(24, NOW + 6).unwrap_err();
     assert!(err.to_string().contains("no earlier model"), "{err}");
     assert_eq!(store.active_model(24).unwrap().unwrap().id, a.id);
-    assert_eq!(store.models(Some(24)).unwrap().len(), 4);
+    assert_eq!(store.models(Some(24)).unwrap().len(), 5);
 }

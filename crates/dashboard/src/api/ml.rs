@@ -197,15 +197,21 @@ pub async fn predict(
             let mut no_row = Vec::new();
             for a in answers {
                 match a {
-                    Answer::Predicted { pair, t, explained } => {
+                    Answer::Predicted {
+                        pair,
+                        t,
+                        source,
+                        explained,
+                    } => {
                         for e in explained {
                             let p = &e.prediction;
                             let names: Vec<&str> = e.base.iter().map(|(n, _)| n.as_str()).collect();
                             predictions.push(json!({
-                                "pair": pair, "t": t, "horizon_h": p.horizon_h,
+                                "pair": pair, "t": t, "source": source, "horizon_h": p.horizon_h,
                                 "model_id": p.model_id, "p_up": p.p_up, "conf": p.conf,
                                 "pred": p.pred, "lo": p.lo, "hi": p.hi,
                                 "quality_prob": p.quality_prob,
+                                "score": p.score, "p_beat": p.p_beat,
                                 "base": e.base.iter().map(|(n, v)| json!({"name": n, "p_up": v})).collect::<Vec<_>>(),
                                 "stacker": {
                                     "intercept": e.stacker_intercept,
