@@ -75,9 +75,17 @@ async fn dispatch(
         | Command::Report(_)
         | Command::ReplayExchange(_) => unreachable_command(),
     };
+    let reload = matches!(request, ControlRequest::Reload);
     let outcome = client.request(request).await?;
-    Ok(print_outcome(outcome))
+    Ok(match outcome {
+        // The supervisor refuses a reload only for an invalid file: EX_CONFIG, as `cst up`.
+        ControlResponse::Failed(o) if reload => fail(&o.message, EX_CONFIG),
+        other => print_outcome(other),
+    })
 }
+
+/// sysexits' EX_CONFIG: the configuration is invalid.
+const EX_CONFIG: u8 = 78;
 
 fn unreachable_command() -> ControlRequest {
     // `run` handles Up, Logs and Import before connecting; Status is harmless if that

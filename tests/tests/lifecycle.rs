@@ -282,7 +282,7 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
     broken.push_str("[health]\nkeep_filez = 3\n");
     std::fs::write(inst.path().join("config.toml"), broken).unwrap();
     let out = inst.cst(&["reload"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(78), "EX_CONFIG, as cst up");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("reload refused") && err.contains("keep_filez"),
@@ -292,6 +292,36 @@ fn run_now_and_reload_reach_the_agents_and_a_bad_config_is_refused() {
         agents_up(&inst.wait_ready()),
         "a refused reload changes nothing"
     );
+}
+
+/// A key set through the environment is named as the environment variable that set it,
+/// beside the file's errors, in one run.
+#[test]
+fn an_environment_key_is_named_as_the_variable_that_set_it() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "[collector]\nrequest_timeout_ms = 0\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(cst_tests::bin_dir().join("cst"))
+        .arg("--home")
+        .arg(home.path())
+        .arg("coverage")
+        .env_remove("CST_CONFIG")
+        .env("CST_WHALE__BOGUS", "1")
+        .env("CST_ML__FOLDS", "many")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expect in [
+        "unknown key whale.bogus (environment variable CST_WHALE__BOGUS)",
+        "ml.folds (environment variable CST_ML__FOLDS): expected a whole number",
+        "collector.request_timeout_ms must be 100 to 600000",
+    ] {
+        assert!(err.contains(expect), "{expect:?} not in:\n{err}");
+    }
 }
 
 #[test]

@@ -69,6 +69,51 @@ fn the_collector_stores_every_closed_candle_and_reports_full_coverage() {
     assert_eq!(c[0].trades, None);
 }
 
+/// `cst coverage` judges the audit at the time it is asked, by the service clock (here the
+/// replay's), as `cst health` does: fresh while the collector runs; once it is stopped and
+/// the replay's clock passes the freshness limit (6 h of market time, 6 s here), the same
+/// audit fails, the command exits non-zero, and says why.
+#[test]
+fn coverage_is_judged_when_asked_and_a_stale_audit_fails_as_in_health() {
+    let exchange = replay_exchange("2024-03-01", 3600);
+    let inst = Instance::start(&format!(
+        "{}[health]\nmax_feature_age_h = 6\n",
+        exchange.collector_config()
+    ));
+    inst.wait_for("a coverage audit", Duration::from_secs(30), |r| {
+        counter(r, "collector", "pairs_live") == Some(3)
+    });
+    let fresh = inst.cst(&["coverage", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&fresh.stdout).unwrap();
+    assert!(fresh.status.success(), "{json}");
+    assert_eq!(json["ok"], true, "{json}");
+    assert!(inst.cst(&["stop", "collector"]).status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let stale = loop {
+        let out = inst.cst(&["coverage"]);
+        if !out.status.success() {
+            break out;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the audit never went stale: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let text = String::from_utf8_lossy(&stale.stdout);
+    assert!(
+        text.contains("NOT OK") && text.contains("older than the freshness limit"),
+        "{text}"
+    );
+    // The health agent says the same of the same audit.
+    inst.wait_report("health fails coverage too", Duration::from_secs(10), |r| {
+        r.checks
+            .iter()
+            .any(|c| c.name == "coverage" && !c.ok && c.reason.contains("freshness limit"))
+    });
+}
+
 #[test]
 fn sigkill_of_the_collector_mid_write_loses_no_committed_candle() {
     // 10 hours of market time per second keeps the collector writing all the time.

@@ -224,6 +224,13 @@ pub fn sentiment(r: &RawSentiment, check: &mut impl FnMut(bool, String)) -> Sent
         "sentiment.poll_interval_s must be at least 1".to_string(),
     );
     check(
+        (100..=600_000).contains(&r.request_timeout_ms),
+        format!(
+            "sentiment.request_timeout_ms must be 100 to 600000 (10 minutes), got {}",
+            r.request_timeout_ms
+        ),
+    );
+    check(
         r.half_life_h.is_finite() && r.half_life_h > 0.0,
         format!(
             "sentiment.half_life_h must be a positive number of hours, got {}",

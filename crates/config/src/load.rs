@@ -34,43 +34,105 @@ pub fn load(home: &Home, explicit: Option<&Path>) -> Result<Config, ConfigError>
         .filter(|key| key.as_str().contains("__"))
         .split("__");
     let figment = figment.merge(env);
-    // Unknown keys are collected (all of them, where serde would stop at the first) and left
-    // out, so the values of the known keys are still checked in the same run.
-    let (pruned, mut errors) = split_unknown(&figment)?;
-    match Figment::from(Serialized::defaults(pruned)).extract::<RawConfig>() {
+    // Unknown keys and values of the wrong kind are collected (all of them, where serde
+    // would stop at the first) and left out, so every other key is still checked in the
+    // same run.
+    let (pruned, mut errors) = split_unknown(&figment, explicit.unwrap_or(&home.config_file()))?;
+    let result = match Figment::from(Serialized::defaults(pruned)).extract::<RawConfig>() {
         Ok(raw) => match Config::validate(raw) {
-            Ok(config) if errors.is_empty() => Ok(config),
-            Ok(_) => Err(ConfigError::Invalid(errors)),
+            Ok(config) if errors.is_empty() => return Ok(config),
+            Ok(_) => Err(errors),
             Err(ConfigError::Invalid(more)) => {
                 errors.extend(more);
-                Err(ConfigError::Invalid(errors))
+                Err(errors)
             }
-            Err(other) => Err(other),
+            Err(other) => return Err(other),
         },
         Err(e) => {
-            errors.extend(e.into_iter().map(|e| e.to_string()));
-            Err(ConfigError::Invalid(errors))
+            errors.extend(e.into_iter().map(|e| {
+                let key = e.path.join(".");
+                format!("{key} {}: {}", origin(&figment, &key), e.kind)
+            }));
+            Err(errors)
         }
+    };
+    result.map_err(|errors| ConfigError::Invalid(bounded(errors)))
+}
+
+/// Most errors listed, and the longest message: a huge or garbled file gives a readable
+/// answer, not megabytes of it.
+const MAX_ERRORS: usize = 40;
+const MAX_MESSAGE: usize = 300;
+
+fn bounded(errors: Vec<String>) -> Vec<String> {
+    let n = errors.len();
+    let mut out: Vec<String> = errors
+        .into_iter()
+        .take(MAX_ERRORS)
+        .map(|e| clip(&e, MAX_MESSAGE))
+        .collect();
+    if n > MAX_ERRORS {
+        out.push(format!("and {} more", n - MAX_ERRORS));
+    }
+    out
+}
+
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} characters)", text.chars().count())
+}
+
+/// Where the value of `key` came from, in the user's terms: the file, or the environment
+/// variable that set it.
+fn origin(figment: &Figment, key: &str) -> String {
+    let env = format!("CST_{}", key.to_ascii_uppercase().replace('.', "__"));
+    match figment.find_metadata(key) {
+        Some(m) if m.name.contains("environment") => format!("(environment variable {env})"),
+        Some(m) => match &m.source {
+            Some(figment::Source::File(path)) => format!("(in {})", path.display()),
+            _ => "(built-in default)".to_string(),
+        },
+        None => String::new(),
     }
 }
 
-/// The merged configuration without the keys `config/default.toml` lacks, and one message
-/// per such key, by its full path. Unknown agent tables stay: validation names them along
-/// with the known agents.
-fn split_unknown(figment: &Figment) -> Result<(Dict, Vec<String>), ConfigError> {
+/// The merged configuration without the keys `config/default.toml` lacks and without
+/// values of another kind than the default's (each replaced by the default), and one
+/// message per such key, by its full path and where it was set. Unknown agent tables stay:
+/// validation names them along with the known agents. `file` is the configuration file
+/// read, named when it cannot be.
+fn split_unknown(figment: &Figment, file: &Path) -> Result<(Dict, Vec<String>), ConfigError> {
     let defaults = Figment::from(Toml::string(DEFAULT_TOML))
         .data()
         .map_err(Box::new)?;
-    let given = figment.data().map_err(Box::new)?;
+    let given = match figment.data() {
+        Ok(d) => d,
+        Err(e) => {
+            return Err(ConfigError::Invalid(bounded(vec![format!(
+                "{} cannot be read: {}",
+                file.display(),
+                e.kind
+            )])));
+        }
+    };
     let empty = Dict::new();
     let known = defaults.get(&Profile::Default).unwrap_or(&empty);
     let given = given.get(&Profile::Default).unwrap_or(&empty);
     let mut errors = Vec::new();
-    let pruned = prune(given, known, "", &mut errors);
+    let pruned = prune(figment, given, known, "", &mut errors);
     Ok((pruned, errors))
 }
 
-fn prune(given: &Dict, known: &Dict, prefix: &str, errors: &mut Vec<String>) -> Dict {
+fn prune(
+    figment: &Figment,
+    given: &Dict,
+    known: &Dict,
+    prefix: &str,
+    errors: &mut Vec<String>,
+) -> Dict {
     let mut kept = Dict::new();
     for (key, value) in given {
         let path = format!("{prefix}{key}");
@@ -79,20 +141,102 @@ fn prune(given: &Dict, known: &Dict, prefix: &str, errors: &mut Vec<String>) -> 
                 kept.insert(key.clone(), value.clone());
             }
             (None, _) => errors.push(format!(
-                "unknown key {path}: see config/default.toml for every key"
+                "unknown key {path} {}: config/default.toml lists every key",
+                origin(figment, &path)
             )),
             (Some(Value::Dict(_, k)), Value::Dict(tag, g)) => {
                 kept.insert(
                     key.clone(),
-                    Value::Dict(*tag, prune(g, k, &format!("{path}."), errors)),
+                    Value::Dict(*tag, prune(figment, g, k, &format!("{path}."), errors)),
                 );
             }
-            _ => {
-                kept.insert(key.clone(), value.clone());
-            }
+            (Some(default), _) => match mismatch(default, value) {
+                Some(expected) => {
+                    errors.push(format!(
+                        "{path} {}: expected {expected}, got {}",
+                        origin(figment, &path),
+                        shown(value)
+                    ));
+                    kept.insert(key.clone(), default.clone());
+                }
+                None => {
+                    kept.insert(key.clone(), value.clone());
+                }
+            },
         }
     }
     kept
+}
+
+/// A number as a whole number, if it is one (an integer of any width).
+fn integer(n: &figment::value::Num) -> Option<i128> {
+    use figment::value::Num;
+    Some(match *n {
+        Num::U8(v) => v.into(),
+        Num::U16(v) => v.into(),
+        Num::U32(v) => v.into(),
+        Num::U64(v) => v.into(),
+        Num::U128(v) => i128::try_from(v).ok()?,
+        Num::USize(v) => i128::try_from(v).ok()?,
+        Num::I8(v) => v.into(),
+        Num::I16(v) => v.into(),
+        Num::I32(v) => v.into(),
+        Num::I64(v) => v.into(),
+        Num::I128(v) => v,
+        Num::ISize(v) => i128::try_from(v).ok()?,
+        Num::F32(_) | Num::F64(_) => return None,
+    })
+}
+
+/// What the default's kind expects when `given` is of another, in words.
+fn mismatch(default: &Value, given: &Value) -> Option<&'static str> {
+    match (default, given) {
+        (Value::Num(_, d), _) if integer(d).is_some() => {
+            let expected = if integer(d).is_some_and(|v| v >= 0) {
+                "a whole number, 0 or more"
+            } else {
+                "a whole number"
+            };
+            match given {
+                Value::Num(_, g) => match integer(g) {
+                    Some(v) if v < 0 && expected.ends_with("or more") => Some(expected),
+                    Some(_) => None,
+                    None => Some(expected),
+                },
+                _ => Some(expected),
+            }
+        }
+        (Value::Num(..), Value::Num(..)) => None,
+        (Value::Num(..), _) => Some("a number"),
+        (Value::String(..), Value::String(..)) | (Value::Char(..), Value::String(..)) => None,
+        (Value::String(..), _) => Some("a string in quotes"),
+        (Value::Bool(..), Value::Bool(..)) => None,
+        (Value::Bool(..), _) => Some("true or false"),
+        (Value::Array(..), Value::Array(..)) => None,
+        (Value::Array(..), _) => Some("a list in [ ]"),
+        (Value::Dict(..), _) => Some("a table ([section])"),
+        _ => None,
+    }
+}
+
+/// A given value as the user wrote it, clipped.
+fn shown(v: &Value) -> String {
+    use figment::value::Num;
+    let text = match v {
+        Value::String(_, s) => format!("{s:?}"),
+        Value::Num(_, n) => match (integer(n), n) {
+            (Some(i), _) => i.to_string(),
+            (None, Num::F32(f)) => f.to_string(),
+            (None, Num::F64(f)) => f.to_string(),
+            (None, other) => format!("{other:?}"),
+        },
+        Value::Bool(_, b) => b.to_string(),
+        Value::Char(_, c) => format!("{c:?}"),
+        Value::Array(..) => "a list".to_string(),
+        Value::Dict(..) => "a table".to_string(),
+        Value::Empty(..) => "nothing".to_string(),
+    };
+    clip(&text, 60)
 }
 
 #[cfg(test)]
@@ -119,6 +263,67 @@ mod tests {
         assert_eq!(back, cfg);
         let err = Config::decode(&[1, 2, 3]).unwrap_err().to_string();
         assert!(err.contains("same build"), "{err}");
+    }
+
+    /// Every error of every kind in one run, in the user's terms: the key, where it was set
+    /// (the file, or the environment variable), what was expected; no internals; bounded.
+    #[test]
+    fn every_error_is_named_once_in_user_terms_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "[collector]\nrequest_timeout_ms = \"abc\"\npoll_interval_s = -5\n\
+             [ml]\nfolds = 2.5\nhorizons_h = 24\n[supervisor]\nterm_timeout_ms = 0\n\
+             [features]\nmax_wait_s = 4000\n",
+        );
+        // (An environment variable's key is named as such: `cli/tests/cli.rs`, which can set
+        // one for the process it runs.)
+        let err = load(&Home::new(dir.path()), Some(&path)).unwrap_err();
+        let ConfigError::Invalid(errors) = err else {
+            panic!("expected validation errors: {err}");
+        };
+        let all = errors.join("\n");
+        let file = path.display().to_string();
+        for (key, expect) in [
+            (
+                "collector.request_timeout_ms",
+                "expected a whole number, 0 or more, got \"abc\"",
+            ),
+            (
+                "collector.poll_interval_s",
+                "expected a whole number, 0 or more, got -5",
+            ),
+            ("ml.folds", "expected a whole number, 0 or more, got 2.5"),
+            ("ml.horizons_h", "expected a list in [ ]"),
+            ("supervisor.term_timeout_ms", "must be 100 to 600000"),
+            ("features.max_wait_s", "at most 3600"),
+        ] {
+            assert!(
+                errors.iter().any(|e| e.contains(key) && e.contains(expect)),
+                "{key}: {expect:?} not in:\n{all}"
+            );
+        }
+        assert!(all.contains(&format!("(in {file})")), "{all}");
+        for internal in ["default.", "load.rs", "figment", "BTreeMap"] {
+            assert!(!all.contains(internal), "{internal} in:\n{all}");
+        }
+
+        // A megabyte on one line: a bounded answer that names the file.
+        let huge = write(dir.path(), &format!("x = \"{}", "y".repeat(1 << 20)));
+        let err = load(&Home::new(dir.path()), Some(&huge))
+            .unwrap_err()
+            .to_string();
+        assert!(err.len() < 2_000, "{} bytes", err.len());
+        assert!(err.contains(&huge.display().to_string()), "{err}");
+        // A zero timeout alone is refused too.
+        let zero = write(dir.path(), "[collector]\nrequest_timeout_ms = 0\n");
+        let err = load(&Home::new(dir.path()), Some(&zero))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("collector.request_timeout_ms must be 100 to 600000"),
+            "{err}"
+        );
     }
 
     #[test]

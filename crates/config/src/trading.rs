@@ -229,6 +229,13 @@ pub fn portfolio(r: &RawPortfolio, check: &mut impl FnMut(bool, String)) -> Port
             TradeMode::Paper
         }
     };
+    check(
+        (100..=600_000).contains(&r.live.request_timeout_ms),
+        format!(
+            "portfolio.live.request_timeout_ms must be 100 to 600000 (10 minutes), got {}",
+            r.live.request_timeout_ms
+        ),
+    );
     let live = LiveConfig {
         base_url: r.live.base_url.trim().trim_end_matches('/').to_string(),
         api_key: r.live.api_key.trim().to_string(),

@@ -143,9 +143,9 @@ impl Config {
         };
         let s = &raw.supervisor;
         check(
-            s.heartbeat_interval_ms >= 10,
+            (10..=60_000).contains(&s.heartbeat_interval_ms),
             format!(
-                "supervisor.heartbeat_interval_ms must be at least 10, got {}",
+                "supervisor.heartbeat_interval_ms must be 10 to 60000, got {}",
                 s.heartbeat_interval_ms
             ),
         );
@@ -154,10 +154,18 @@ impl Config {
             "supervisor.missed_heartbeats must be at least 1, got 0".to_string(),
         );
         check(
-            s.startup_timeout_ms >= 100,
+            (100..=600_000).contains(&s.startup_timeout_ms),
             format!(
-                "supervisor.startup_timeout_ms must be at least 100, got {}",
+                "supervisor.startup_timeout_ms must be 100 to 600000, got {}",
                 s.startup_timeout_ms
+            ),
+        );
+        check(
+            (100..=600_000).contains(&s.term_timeout_ms) && s.stop_grace_ms <= 600_000,
+            format!(
+                "supervisor.term_timeout_ms must be 100 to 600000 and stop_grace_ms at most \
+                 600000, got {} and {}",
+                s.term_timeout_ms, s.stop_grace_ms
             ),
         );
         check(
@@ -260,8 +268,26 @@ impl Config {
                 .to_string(),
         );
         check(
-            c.poll_interval_s >= 1,
-            "collector.poll_interval_s must be at least 1".to_string(),
+            (1..=86_400).contains(&c.poll_interval_s),
+            format!(
+                "collector.poll_interval_s must be 1 to 86400 (a day), got {}",
+                c.poll_interval_s
+            ),
+        );
+        // A zero timeout never completes a request; one of hours hangs every cycle.
+        check(
+            (100..=600_000).contains(&c.request_timeout_ms),
+            format!(
+                "collector.request_timeout_ms must be 100 to 600000 (10 minutes), got {}",
+                c.request_timeout_ms
+            ),
+        );
+        check(
+            c.min_request_interval_ms <= 60_000,
+            format!(
+                "collector.min_request_interval_ms must be at most 60000 (a minute), got {}",
+                c.min_request_interval_ms
+            ),
         );
         check(
             !c.exchange.trim().is_empty(),

@@ -385,18 +385,30 @@ fn freshness(i: &Inputs, cfg: &HealthConfig) -> Part {
 }
 
 fn coverage(i: &Inputs, cfg: &HealthConfig) -> Part {
-    let Some(a) = &i.coverage else {
-        return Part {
-            check: Check {
+    let (check, score) = coverage_verdict(i.coverage.as_ref(), &i.now, cfg);
+    Part { check, score }
+}
+
+/// The coverage check at service time `now`, and its score: what `cst health` and `cst
+/// coverage` both say. An audit older than the freshness limit (`max_feature_age_h`) at
+/// `now` fails, whatever it said when it was written; so does an unknown `now`.
+pub fn coverage_verdict(
+    audit: Option<&cst_store::CoverageAudit>,
+    now: &Result<i64, String>,
+    cfg: &HealthConfig,
+) -> (Check, f64) {
+    let Some(a) = audit else {
+        return (
+            Check {
                 name: "coverage".into(),
                 ok: false,
                 reason: "no coverage audit yet: the collector has not finished a cycle".into(),
             },
-            score: 0.0,
-        };
+            0.0,
+        );
     };
     let fraction = a.fraction();
-    let stale = match &i.now {
+    let stale = match now {
         Ok(now) => (now - a.at) as f64 > f64::from(cfg.max_feature_age_h) * HOUR as f64,
         Err(_) => true,
     };
@@ -418,21 +430,30 @@ fn coverage(i: &Inputs, cfg: &HealthConfig) -> Part {
         }
     }
     if stale {
-        reason.push_str("; the audit is older than the freshness limit");
+        match now {
+            Ok(now) => reason.push_str(&format!(
+                "; the audit is {:.1} h old at service time, older than the freshness limit \
+                 ({} h): is the collector running? (`cst status`)",
+                (now - a.at) as f64 / HOUR as f64,
+                cfg.max_feature_age_h
+            )),
+            Err(e) => reason.push_str(&format!("; the service clock is unknown ({e})")),
+        }
     }
     let ok = fraction >= cfg.min_coverage && !stale && a.live > 0;
-    Part {
-        check: Check {
+    let score = if stale {
+        0.0
+    } else {
+        ((fraction - (cfg.min_coverage - 0.10)) / 0.10).clamp(0.0, 1.0)
+    };
+    (
+        Check {
             name: "coverage".into(),
             ok,
             reason,
         },
-        score: if stale {
-            0.0
-        } else {
-            ((fraction - (cfg.min_coverage - 0.10)) / 0.10).clamp(0.0, 1.0)
-        },
-    }
+        score,
+    )
 }
 
 fn gauge(name: &str, help: &str, labels: &[(&str, String)], value: f64) -> Metric {
