@@ -198,3 +198,60 @@ fn a_wrong_protocol_version_on_the_bus_is_refused_by_name() {
 fn half_a_hello_from_a_spawned_agent_times_out_as_truncated_or_silent() {
     rogue_on_the_bus("truncated", "no Hello within 5 s");
 }
+
+/// GET /health over the health socket, with a deadline; the status line.
+fn health_status_line(path: &std::path::Path) -> String {
+    let mut s = UnixStream::connect(path).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A thousand idle connections on each of the control and health sockets (as one local
+/// process can open in a loop) lock nobody out: a new connection takes the slot of the
+/// oldest idle one, so `cst status` and `GET /health` answer at once, and the supervisor
+/// holds no more than its slots.
+#[test]
+fn a_thousand_idle_connections_do_not_block_status_or_health() {
+    let inst = Instance::start("");
+    let report = inst.wait_ready();
+    let home = cst_config::Home::new(inst.path());
+    let flood: Vec<UnixStream> = (0..1000)
+        .flat_map(|_| {
+            [
+                UnixStream::connect(home.control_socket()).expect("connect control"),
+                UnixStream::connect(home.health_socket()).expect("connect health"),
+            ]
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let out = inst.cst(&["status"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "cst status took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        health_status_line(&home.health_socket()).contains("200"),
+        "GET /health under the flood"
+    );
+    // The supervisor holds its slots, not the flood.
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", report.supervisor.pid))
+        .unwrap()
+        .count();
+    assert!(fds < 400, "{fds} descriptors open in the supervisor");
+    drop(flood);
+    assert!(agents_up(&inst.wait_ready()), "the agents never noticed");
+}

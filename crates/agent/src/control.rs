@@ -48,10 +48,12 @@ fn not_running(home: &Home) -> ControlError {
 
 impl ControlClient {
     pub async fn connect(home: &Home) -> Result<Self, ControlError> {
-        let stream = match socket::connect(&home.control_socket()).await {
-            Ok(stream) => stream,
-            Err(SocketError::NotListening { .. }) => return Err(not_running(home)),
-            Err(e) => return Err(e.into()),
+        let path = home.control_socket();
+        let stream = match tokio::time::timeout(TIMEOUT, socket::connect(&path)).await {
+            Err(_) => return Err(ControlError::Timeout(TIMEOUT.as_secs())),
+            Ok(Ok(stream)) => stream,
+            Ok(Err(SocketError::NotListening { .. })) => return Err(not_running(home)),
+            Ok(Err(e)) => return Err(e.into()),
         };
         let mut client = Self {
             conn: Framed::new(stream, FrameCodec::new()),

@@ -6,12 +6,15 @@
 //! reason it is empty; a missing health report is a 503 that says so.
 //!
 //! - [`server`]: the router, [`Dashboard`] (bind, serve, hand it the latest verdict), errors.
+//! - [`limits`]: what one client can hold: capped connections, header and request timeouts,
+//!   a bounded body; every refusal a JSON error.
 //! - [`api`]: one module per page's data.
 //! - [`origin`]: same origin only: the `Host` and `Origin` it answers to, JSON-only POSTs.
 //! - `pages`: the built pages of `web/` (embedded), at `/`.
 //! - `openapi.json`: the document for every route (served at `/api/openapi.json`).
 
 pub mod api;
+pub mod limits;
 pub mod origin;
 mod pages;
 pub mod server;

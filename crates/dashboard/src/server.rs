@@ -194,15 +194,10 @@ impl Dashboard {
         cst_store::write_atomic(&home.dashboard_url_file(), url.as_bytes())?;
         let shared = Shared::new(home, config.clone());
         let origins = Arc::new(crate::origin::Origins::for_addr(local));
-        let app = router(Arc::clone(&shared)).layer(axum::middleware::from_fn_with_state(
-            origins,
-            crate::origin::guard,
+        let app = crate::limits::bounded(router(Arc::clone(&shared)).layer(
+            axum::middleware::from_fn_with_state(origins, crate::origin::guard),
         ));
-        let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "the dashboard stopped serving");
-            }
-        });
+        let task = tokio::spawn(crate::limits::serve(listener, app));
         tracing::info!(%url, "dashboard serving");
         Ok(Self { shared, url, task })
     }

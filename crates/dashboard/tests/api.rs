@@ -437,3 +437,99 @@ async fn only_the_dashboards_own_origin_is_served() {
     assert_eq!(status, 415, "{v}");
     assert!(error_of(&v).contains("application/json"), "{v}");
 }
+
+/// A client holds only what the limits allow: an oversized declared body is refused at once
+/// with the JSON error (not read, not held open), a streamed one past the limit too, a body
+/// that never comes is answered 408 within the request timeout, silent connections are
+/// closed after the header timeout, and a flood of idle connections cannot lock out the
+/// next real request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_holds_only_what_the_limits_allow() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = served().await;
+    let addr = s
+        .dashboard
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let post = |extra: &str| {
+        format!(
+            "POST /api/predict HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{extra}\r\n"
+        )
+    };
+    // 100 MB declared: 413 as JSON at once, with nothing sent.
+    let started = std::time::Instant::now();
+    let (status, v) = raw(
+        &s,
+        &post("Content-Length: 100000000\r\nConnection: close\r\n"),
+    )
+    .await;
+    assert_eq!(status, 413, "{v}");
+    assert!(error_of(&v).contains("KiB"), "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // Chunked, over the limit: refused as JSON too.
+    let big = "x".repeat(70 * 1024);
+    let (status, v) = raw(
+        &s,
+        &format!(
+            "{}{:x}\r\n{big}\r\n0\r\n\r\n",
+            post("Transfer-Encoding: chunked\r\nConnection: close\r\n"),
+            big.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 413, "{v}");
+    assert!(v.is_object(), "a JSON error");
+    // A chunk of ffffffff bytes declared and never sent: 408 within the request timeout.
+    let started = std::time::Instant::now();
+    let (status, v) = raw(
+        &s,
+        &format!("{}ffffffff\r\n", post("Transfer-Encoding: chunked\r\n")),
+    )
+    .await;
+    assert!(status == 408 || status == 413, "{status}: {v}");
+    assert!(
+        started.elapsed()
+            <= cst_dashboard::limits::REQUEST_TIMEOUT + std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // A silent connection is closed after the header timeout.
+    let mut silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let closed = tokio::time::timeout(
+        cst_dashboard::limits::HEADER_TIMEOUT + std::time::Duration::from_secs(3),
+        silent.read(&mut buf),
+    )
+    .await;
+    assert!(
+        closed.is_ok(),
+        "a silent connection held past the header timeout"
+    );
+    // A flood of idle connections: the next request is still served.
+    let mut flood = Vec::new();
+    for _ in 0..(2 * cst_dashboard::limits::MAX_CONNECTIONS) {
+        flood.push(tokio::net::TcpStream::connect(&addr).await.unwrap());
+    }
+    let mut late = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    late.write_all(
+        format!("GET /api/pairs HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        late.read_to_end(&mut out),
+    )
+    .await
+    .expect("answered under the flood")
+    .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+    drop(flood);
+}

@@ -21,6 +21,7 @@ pub mod control;
 pub mod error;
 pub mod frame;
 pub mod health;
+pub mod slots;
 pub mod socket;
 pub mod status;
 pub mod topic;

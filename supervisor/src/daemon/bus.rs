@@ -18,7 +18,7 @@ use tokio_util::codec::{FramedRead, FramedWrite};
 
 use super::{
     events::{CoreEvent, CoreSender},
-    limits::Slots,
+    limits::{self, Slot},
     pids::SpawnedPids,
     stats::SocketStats,
 };
@@ -41,20 +41,29 @@ pub struct BusContext {
 }
 
 pub async fn serve(listener: Listener, ctx: BusContext) {
-    let slots = Slots::default();
+    let slots = limits::slots();
     loop {
-        let (stream, permit) = slots.accept(&listener, "bus").await;
+        let (stream, slot) = limits::accept(&slots, &listener, "bus").await;
         let ctx = ctx.clone();
         tokio::spawn(async move {
-            connection(stream, ctx).await;
-            drop(permit);
+            tokio::select! {
+                () = connection(stream, ctx, &slot) => {}
+                () = slot.evicted() => {
+                    tracing::warn!(socket = "bus", "a connection without a handshake closed: the socket was full");
+                }
+            }
+            drop(slot);
         });
     }
 }
 
-async fn connection(stream: Stream, ctx: BusContext) {
+async fn connection(stream: Stream, ctx: BusContext, slot: &Slot) {
     let (agent, pid, reader, writer) = match admit(stream, &ctx).await {
-        Ok(admitted) => admitted,
+        Ok(admitted) => {
+            // An agent, admitted: its connection is never evicted.
+            slot.busy();
+            admitted
+        }
         Err(reason) => {
             SocketStats::inc(&ctx.stats.bus_rejected);
             tracing::warn!(socket = "bus", %reason, "connection refused");

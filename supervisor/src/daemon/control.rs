@@ -16,7 +16,7 @@ use tokio_util::{codec::Framed, task::TaskTracker};
 use super::{
     bus::{HELLO_TIMEOUT, describe},
     events::{CoreEvent, CoreSender},
-    limits::{CONTROL_IDLE, Slots},
+    limits::{self, CONTROL_IDLE, Slot},
     stats::SocketStats,
 };
 
@@ -30,21 +30,30 @@ pub async fn serve(
     stats: Arc<SocketStats>,
     tracker: TaskTracker,
 ) {
-    let slots = Slots::default();
+    let slots = limits::slots();
     loop {
-        let (stream, permit) = slots.accept(&listener, "control").await;
+        let (stream, slot) = limits::accept(&slots, &listener, "control").await;
         let (core, stats) = (core.clone(), stats.clone());
         tracker.spawn(async move {
-            if let Err(reason) = connection(stream, &core, &stats).await {
+            let result = tokio::select! {
+                r = connection(stream, &core, &stats, &slot) => r,
+                () = slot.evicted() => Err("idle while the socket was full: closed for a newer connection".to_string()),
+            };
+            if let Err(reason) = result {
                 SocketStats::inc(&stats.control_rejected);
                 tracing::warn!(socket = "control", %reason, "connection dropped");
             }
-            drop(permit);
+            drop(slot);
         });
     }
 }
 
-async fn connection(stream: Stream, core: &CoreSender, stats: &SocketStats) -> Result<(), String> {
+async fn connection(
+    stream: Stream,
+    core: &CoreSender,
+    stats: &SocketStats,
+    slot: &Slot,
+) -> Result<(), String> {
     let peer = socket::check_same_uid(&stream).map_err(|e| e.to_string())?;
     let pid = peer.pid.unwrap_or(0);
     let mut conn = Conn::new(stream, FrameCodec::new());
@@ -85,6 +94,8 @@ async fn connection(stream: Stream, core: &CoreSender, stats: &SocketStats) -> R
         if let ControlRequest::Hello(_) = request {
             return Err(format!("pid {pid}: second Hello on one connection"));
         }
+        // A request in flight (a `cst stop` waiting for the agents, say) is never evicted.
+        slot.busy();
         SocketStats::inc(&stats.control_requests);
         let (reply, answer) = oneshot::channel();
         if core
@@ -98,5 +109,6 @@ async fn connection(stream: Stream, core: &CoreSender, stats: &SocketStats) -> R
             return Ok(());
         };
         conn.send(response).await.map_err(|e| e.to_string())?;
+        slot.idle();
     }
 }

@@ -20,13 +20,10 @@ use hyper_util::{
     rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
 };
-use tokio::{
-    net::TcpListener,
-    sync::{OwnedSemaphorePermit, watch},
-};
+use tokio::{net::TcpListener, sync::watch};
 
 use super::{
-    limits::{HTTP_CONNECTION_LIFETIME, HTTP_HEADER_TIMEOUT, Slots},
+    limits::{self, HTTP_CONNECTION_LIFETIME, HTTP_HEADER_TIMEOUT, Slot},
     metrics,
     stats::SocketStats,
 };
@@ -74,28 +71,28 @@ async fn not_found() -> impl IntoResponse {
 /// Serves `app` on the health socket: same-uid peers only, bounded connections, a header
 /// timeout and a connection lifetime, so a stuck client cannot pin the socket.
 pub async fn serve_unix(listener: Listener, app: Router) {
-    let slots = Slots::default();
+    let slots = limits::slots();
     loop {
-        let (stream, permit) = slots.accept(&listener, "health").await;
+        let (stream, slot) = limits::accept(&slots, &listener, "health").await;
         if let Err(e) = socket::check_same_uid(&stream) {
             tracing::warn!(socket = "health", reason = %e, "connection refused");
             continue;
         }
-        tokio::spawn(serve_connection(stream, app.clone(), permit));
+        tokio::spawn(serve_connection(stream, app.clone(), slot));
     }
 }
 
 /// The same on loopback TCP (`health.tcp_addr`), for Prometheus.
 pub async fn serve_tcp(listener: TcpListener, app: Router) {
-    let slots = Slots::default();
+    let slots = limits::slots();
     loop {
-        let Ok(permit) = slots.permit().await else {
-            return;
-        };
         match listener.accept().await {
-            Ok((stream, _)) => {
-                tokio::spawn(serve_connection(stream, app.clone(), permit));
-            }
+            Ok((stream, _)) => match slots.admit() {
+                Some(slot) => {
+                    tokio::spawn(serve_connection(stream, app.clone(), slot));
+                }
+                None => tracing::warn!(socket = "health-tcp", "every connection busy: one refused"),
+            },
             Err(e) => {
                 tracing::warn!(socket = "health-tcp", error = %e, "accept failed");
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -104,7 +101,9 @@ pub async fn serve_tcp(listener: TcpListener, app: Router) {
     }
 }
 
-async fn serve_connection<S>(stream: S, app: Router, permit: OwnedSemaphorePermit)
+/// One HTTP connection: requests are quick, so the whole connection counts as idle, and
+/// the oldest goes first when the socket is full (a flood of silent ones, in practice).
+async fn serve_connection<S>(stream: S, app: Router, slot: Slot)
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
@@ -112,9 +111,14 @@ where
         .timer(TokioTimer::new())
         .header_read_timeout(HTTP_HEADER_TIMEOUT)
         .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
-    // Past its lifetime a connection is simply dropped.
-    if let Ok(Err(e)) = tokio::time::timeout(HTTP_CONNECTION_LIFETIME, conn).await {
-        tracing::debug!(error = %e, "health connection ended with an error");
+    // Past its lifetime, or once evicted, a connection is simply dropped.
+    tokio::select! {
+        r = tokio::time::timeout(HTTP_CONNECTION_LIFETIME, conn) => {
+            if let Ok(Err(e)) = r {
+                tracing::debug!(error = %e, "health connection ended with an error");
+            }
+        }
+        () = slot.evicted() => {}
     }
-    drop(permit);
+    drop(slot);
 }
