@@ -1,12 +1,18 @@
 //! Coverage: of the pairs the exchange lists now, how many have fresh, complete data.
-//! Fresh: the newest stored candle is the last closed hour (not older, and not newer: a
-//! candle from the future is named, never counted fresh). Complete: no gap in the last 30
+//! Fresh: the newest stored candle is the last closed hour or one stored since the audit's
+//! cycle began (not older, and not a day newer: a candle from the future is named, never
+//! counted fresh). Complete: no gap in the last 30
 //! days (720 hours, what the models look back over).
 
 use cst_market::Timeframe;
 use cst_store::{CandleKey, CoverageAudit, PairRecord, Store, StoreError};
 
 pub const LOOKBACK_HOURS: i64 = 720;
+
+/// How far past the audit's hour a candle may open and still be fresh: a cycle that began
+/// at `now` stores the hours that close while it runs (many, in a fast replay), and no
+/// exchange is a day ahead of itself — the probe's millisecond times are years ahead.
+const AHEAD_SLACK: i64 = 24 * 3600;
 
 pub fn audit(
     store: &Store,
@@ -25,7 +31,7 @@ pub fn audit(
                 "stale: newest candle opened at {t}, last closed hour is {last_closed}"
             )),
             // Stored before open times were checked: it would read as fresh forever.
-            Some(t) if t > last_closed => Some(format!(
+            Some(t) if t > last_closed + AHEAD_SLACK => Some(format!(
                 "ahead of the exchange: newest candle opens at {t}, after the last closed hour \
                  {last_closed} (an import with times in milliseconds?)"
             )),
@@ -97,5 +103,20 @@ mod tests {
             "{:?}",
             a.missing
         );
+        // Hours that closed while the cycle ran (a fast replay stores several) are fresh.
+        let eth = CandleKey::new("kraken", "ETH/USD", Timeframe::H1);
+        let hours: Vec<Candle> = (0..4).map(|k| candle(hour + k * 3600)).collect();
+        store
+            .insert_candles_at(&eth, &hours, "test", i64::MAX)
+            .unwrap();
+        let live = [PairRecord {
+            pair: "ETH/USD".into(),
+            altname: "ETHUSD".into(),
+            base: "ETH".into(),
+            quote: "USD".into(),
+            taker_fee_pct: None,
+        }];
+        let a = audit(&store, "kraken", &live, hour + 2 * 3600 - 1).unwrap();
+        assert_eq!((a.live, a.covered), (1, 1), "{:?}", a.missing);
     }
 }
