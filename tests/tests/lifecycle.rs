@@ -541,3 +541,25 @@ fn cst_up_creates_and_migrates_the_store_before_any_agent_opens_it() {
     let version = i32::from_be_bytes(header[60..64].try_into().unwrap());
     assert_eq!(i64::from(version), cst_store::migrations::LATEST);
 }
+
+/// Twenty fresh homes, one after another, each with every agent: each comes up ready with
+/// no agent having exited during startup (the probe's first start once lost an agent to
+/// "database is locked" while eight agents created the store at the same moment).
+#[test]
+fn twenty_fresh_homes_start_without_an_agent_exiting() {
+    for i in 0..20 {
+        let inst = Instance::start("");
+        let report = inst.wait_ready();
+        let restarted: Vec<String> = report
+            .agents
+            .iter()
+            .filter(|a| a.restarts > 0 || a.last_exit.is_some())
+            .map(|a| format!("{} ({:?})", a.name, a.last_exit))
+            .collect();
+        assert!(
+            restarted.is_empty(),
+            "home {i}: agents exited during startup: {restarted:?}"
+        );
+        assert!(inst.cst(&["stop"]).status.success());
+    }
+}
