@@ -87,11 +87,22 @@ pub fn predict_pairs(
     models: &mut Models,
     pairs: &[String],
 ) -> Result<Vec<Answer>, MlError> {
-    let exchange = &config.collector.exchange;
-    let ctx = BuildContext::for_deployment(config, exchange, store)?;
+    let ctx = BuildContext::for_deployment(config, &config.collector.exchange, store)?;
+    answers(store, &ctx, models, pairs)
+}
+
+/// The one computation behind [`predict_pairs`] and [`predict_latest`]: each pair's row at
+/// its newest decision time (the stored one where the service built it), through every
+/// loaded model, with each base model's part.
+fn answers(
+    store: &Store,
+    ctx: &BuildContext,
+    models: &mut Models,
+    pairs: &[String],
+) -> Result<Vec<Answer>, MlError> {
     let mut out = Vec::with_capacity(pairs.len());
     for pair in pairs {
-        let key = CandleKey::new(exchange, pair, Timeframe::H1);
+        let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
         let Some(open) = store.latest_open_time(&key)? else {
             out.push(Answer::NoRow {
                 pair: pair.clone(),
@@ -102,7 +113,7 @@ pub fn predict_pairs(
         };
         let t = open + HOUR;
         // The row the ml agent was served, when the service built that hour.
-        let (built, source) = stored::read_or_build(store, &ctx, pair, t)?;
+        let (built, source) = stored::read_or_build(store, ctx, pair, t)?;
         match built {
             Built::Row(row) => {
                 let mut explained = Vec::new();
@@ -121,7 +132,7 @@ pub fn predict_pairs(
                 t: Some(t),
                 reasons: missing
                     .iter()
-                    .map(|m| format!("{}: {}", m.group.name(), m.reason))
+                    .map(|m| format!("{} missing: {}", m.group.name(), m.reason))
                     .collect(),
             }),
         }
@@ -146,46 +157,23 @@ pub fn predict_latest(
     models: &mut Models,
     pairs: &[String],
 ) -> Result<Vec<PairPredictions>, MlError> {
-    let mut out = Vec::new();
-    for pair in pairs {
-        let key = CandleKey::new(&ctx.exchange, pair, Timeframe::H1);
-        let Some(open) = store.latest_open_time(&key)? else {
-            out.push(PairPredictions {
-                pair: pair.clone(),
-                t: 0,
-                predictions: Vec::new(),
-                no_row: Some("no candles stored".into()),
-            });
-            continue;
-        };
-        let t = open + HOUR;
-        // The row the ml agent was served, when the service built that hour.
-        match stored::read_or_build(store, ctx, pair, t)?.0 {
-            Built::Row(row) => {
-                let mut predictions = Vec::new();
-                for p in models.loaded.values_mut() {
-                    predictions.extend(p.predict(&row.values)?);
-                }
-                out.push(PairPredictions {
-                    pair: pair.clone(),
-                    t,
-                    predictions,
-                    no_row: None,
-                });
-            }
-            Built::NoRow { missing, .. } => out.push(PairPredictions {
-                pair: pair.clone(),
+    Ok(answers(store, ctx, models, pairs)?
+        .into_iter()
+        .map(|a| match a {
+            Answer::Predicted {
+                pair, t, explained, ..
+            } => PairPredictions {
+                pair,
                 t,
+                predictions: explained.into_iter().map(|e| e.prediction).collect(),
+                no_row: None,
+            },
+            Answer::NoRow { pair, t, reasons } => PairPredictions {
+                pair,
+                t: t.unwrap_or(0),
                 predictions: Vec::new(),
-                no_row: Some(
-                    missing
-                        .iter()
-                        .map(|m| format!("{} missing: {}", m.group, m.reason))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            }),
-        }
-    }
-    Ok(out)
+                no_row: Some(reasons.join("; ")),
+            },
+        })
+        .collect())
 }
