@@ -138,12 +138,7 @@ pub fn replay_config(collector: &str) -> String {
 
 /// The 33 pairs of the Binance 2021–22 recording, as its files name them.
 pub fn recorded_2021_pairs() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(shared("ohlcv-1h/binance-2021-2022"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".csv", ""))
-        .collect();
-    names.sort();
-    names
+    cst_testkit::recorded_pairs("binance-2021-2022")
 }
 
 /// [`replay_config`] with the cross-sectional group too (required): what a ranking model

@@ -505,19 +505,10 @@ fn cst_up_creates_and_migrates_the_store_before_any_agent_opens_it() {
     // No agent runs here, so nothing but `cst up` itself can have made the store: before,
     // eight agents created it at the same moment on a fresh home and raced for the lock the
     // WAL switch takes ("database is locked", one agent restarted).
-    let agents = [
-        "collector",
-        "technical",
-        "sentiment",
-        "whale",
-        "ml",
-        "risk",
-        "portfolio",
-        "health",
-    ]
-    .iter()
-    .map(|a| format!("[agents.{a}]\nenabled = false\n"))
-    .collect::<String>();
+    let agents = cst_protocol::AGENTS
+        .iter()
+        .map(|a| format!("[agents.{a}]\nenabled = false\n"))
+        .collect::<String>();
     let inst = Instance::start(&agents);
     let db = inst.path().join("data/cst.db");
     // The file appears before SQLite writes its header: wait for a whole header (and the

@@ -21,19 +21,9 @@ fn col(name: &str) -> usize {
     tech_len() + CROSS_FEATURES.iter().position(|n| *n == name).unwrap()
 }
 
-struct Full {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-}
-
-fn full() -> &'static Full {
-    static F: OnceLock<Full> = OnceLock::new();
-    F.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("full.db");
-        drop(helper::cross_store(&path, None));
-        Full { _dir: dir, path }
-    })
+fn full() -> &'static helper::Kept {
+    static F: OnceLock<helper::Kept> = OnceLock::new();
+    F.get_or_init(|| helper::Kept::build(|p| helper::cross_store(p, None)))
 }
 
 /// Every pair's build at `t`, by pair.

@@ -27,12 +27,7 @@ pub fn btc_candles() -> Vec<Candle> {
 
 /// The 33 pairs of the Binance 2021–2022 recording, as its files name them.
 pub fn recorded_pairs() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(shared("ohlcv-1h/binance-2021-2022"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".csv", ""))
-        .collect();
-    names.sort();
-    names
+    cst_testkit::recorded_pairs("binance-2021-2022")
 }
 
 /// The cross-section's window starts this long before [`FROM`]: its 30-day volume mean and
@@ -235,5 +230,21 @@ pub fn same(a: &cst_features::Built, b: &cst_features::Built) {
             assert_eq!(a.absent, b.absent);
         }
         (a, b) => assert_eq!(a, b),
+    }
+}
+
+/// A store built once per test binary and kept for its property tests to copy from: the
+/// store at a path that lives as long as the binary.
+pub struct Kept {
+    _dir: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+}
+
+impl Kept {
+    pub fn build(make: impl FnOnce(&std::path::Path) -> Store) -> Kept {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("full.db");
+        drop(make(&path));
+        Kept { _dir: dir, path }
     }
 }

@@ -10,19 +10,9 @@ use proptest::prelude::*;
 
 use crate::helper::{self, FROM, TO};
 
-struct Full {
-    _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-}
-
-fn full() -> &'static Full {
-    static F: OnceLock<Full> = OnceLock::new();
-    F.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("full.db");
-        drop(helper::store(&path));
-        Full { _dir: dir, path }
-    })
+fn full() -> &'static helper::Kept {
+    static F: OnceLock<helper::Kept> = OnceLock::new();
+    F.get_or_init(|| helper::Kept::build(helper::store))
 }
 
 /// Bitwise, so NaN (an undefined mean) compares equal to NaN.

@@ -110,37 +110,41 @@ pub fn decide(r: &EvalReport, champion: Option<&EvalReport>) -> (ModelStatus, St
             );
         }
     };
-    let ic = |s: &cst_calibrate::signal::Signal| s.rank_ic.unwrap_or(f64::NEG_INFINITY);
-    let skill = |s: &cst_calibrate::signal::Signal| match (s.brier, s.brier_base) {
+    type Figure = fn(&cst_calibrate::signal::Signal) -> f64;
+    let ic: Figure = |s| s.rank_ic.unwrap_or(f64::NEG_INFINITY);
+    let skill: Figure = |s| match (s.brier, s.brier_base) {
         (Some(b), Some(base)) if base > 0.0 => 1.0 - b / base,
         _ => f64::NEG_INFINITY,
     };
+    // Each use the champion serves: the challenger must serve it too, at least as well.
+    let uses = [
+        (
+            &c.uses.ranking,
+            &r.uses.ranking,
+            ic,
+            "the champion ranks and this model does not",
+            "rank IC",
+        ),
+        (
+            &c.uses.absolute,
+            &r.uses.absolute,
+            skill,
+            "the champion's probability has skill and this one's does not",
+            "Brier skill",
+        ),
+    ];
     let mut worse = Vec::new();
-    if c.uses.ranking.earned {
-        if !r.uses.ranking.earned {
-            worse.push(format!(
-                "the champion ranks and this model does not ({})",
-                r.uses.ranking.evidence
-            ));
-        } else if ic(mine) < ic(theirs) {
-            worse.push(format!(
-                "rank IC {:+.4} below the champion's {:+.4}",
-                ic(mine),
-                ic(theirs)
-            ));
+    for (theirs_use, mine_use, figure, lacks, name) in uses {
+        if !theirs_use.earned {
+            continue;
         }
-    }
-    if c.uses.absolute.earned {
-        if !r.uses.absolute.earned {
+        if !mine_use.earned {
+            worse.push(format!("{lacks} ({})", mine_use.evidence));
+        } else if figure(mine) < figure(theirs) {
             worse.push(format!(
-                "the champion's probability has skill and this one's does not ({})",
-                r.uses.absolute.evidence
-            ));
-        } else if skill(mine) < skill(theirs) {
-            worse.push(format!(
-                "Brier skill {:+.4} below the champion's {:+.4}",
-                skill(mine),
-                skill(theirs)
+                "{name} {:+.4} below the champion's {:+.4}",
+                figure(mine),
+                figure(theirs)
             ));
         }
     }

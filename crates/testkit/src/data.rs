@@ -38,3 +38,14 @@ pub fn data(rel: &str) -> PathBuf {
 pub fn fixture(rel: &str) -> PathBuf {
     manifest_dir().join("tests/fixtures").join(rel)
 }
+
+/// The pairs of a recording of hourly candles (`ohlcv-1h/<set>`), as its files name them
+/// (`BTC-USDT`), sorted.
+pub fn recorded_pairs(set: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(data(&format!("ohlcv-1h/{set}")))
+        .unwrap_or_else(|e| panic!("ohlcv-1h/{set}: {e}"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().replace(".csv", ""))
+        .collect();
+    names.sort();
+    names
+}

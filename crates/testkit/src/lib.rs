@@ -12,4 +12,4 @@ pub mod data;
 pub mod http;
 pub mod kraken;
 
-pub use data::{data, fixture, manifest_dir, shared};
+pub use data::{data, fixture, manifest_dir, recorded_pairs, shared};
